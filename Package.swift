@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Kawan has no SwiftPM package dependencies (a hard requirement): only the
+// toolchain, Glibc and system C libraries through module maps.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Kawan",
+    products: [
+        .executable(name: "kawan", targets: ["kawan"]),
+    ],
+    targets: [
+        // System C libraries (module maps only; no vendored C code).
+        .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
+
+        // Libraries, each with one job. Dependencies point one way:
+        // KawanCore <- KawanCrypto, KawanHTTP, KawanConfig, KawanStore <- KawanDaemon <- kawan
+        .target(name: "KawanCore", swiftSettings: strictSettings),
+        .target(name: "KawanCrypto", dependencies: ["CCrypto"], swiftSettings: strictSettings),
+        .target(name: "KawanHTTP", dependencies: ["KawanCore", "CLinux"], swiftSettings: strictSettings),
+        .target(name: "KawanConfig", dependencies: ["KawanCore", "KawanCrypto"], swiftSettings: strictSettings),
+        .target(name: "KawanStore", dependencies: ["KawanCore", "CSQLite"], swiftSettings: strictSettings),
+        .target(name: "KawanDaemon",
+                dependencies: ["KawanCore", "KawanCrypto", "KawanHTTP", "KawanConfig", "KawanStore", "CLinux"],
+                swiftSettings: strictSettings),
+        .executableTarget(name: "kawan", dependencies: ["KawanDaemon"], swiftSettings: strictSettings),
+
+        // A child process for the store's kill -9 durability test.
+        .executableTarget(name: "StoreCrashProbe", dependencies: ["KawanStore"],
+                          path: "Tests/StoreCrashProbe", swiftSettings: strictSettings),
+
+        .testTarget(name: "KawanCoreTests", dependencies: ["KawanCore"]),
+        .testTarget(name: "KawanCryptoTests", dependencies: ["KawanCrypto"]),
+        .testTarget(name: "KawanHTTPTests", dependencies: ["KawanHTTP", "KawanCore"]),
+        .testTarget(name: "KawanConfigTests", dependencies: ["KawanConfig", "KawanCore", "KawanCrypto"]),
+        .testTarget(name: "KawanStoreTests", dependencies: ["KawanStore", "KawanCore", "StoreCrashProbe"]),
+        .testTarget(name: "KawanDaemonTests", dependencies: ["KawanDaemon", "KawanHTTP", "KawanCore", "kawan"]),
+    ]
+)
