@@ -38,11 +38,14 @@ let package = Package(
         .executableTarget(name: "StoreCrashProbe", dependencies: ["KawanStore"],
                           path: "Tests/StoreCrashProbe", swiftSettings: strictSettings),
 
+        // Real-socket HTTP client and process helpers shared by the test targets.
+        .target(name: "KawanTestSupport", path: "Tests/KawanTestSupport"),
+
         .testTarget(name: "KawanCoreTests", dependencies: ["KawanCore"]),
         .testTarget(name: "KawanCryptoTests", dependencies: ["KawanCrypto"]),
-        .testTarget(name: "KawanHTTPTests", dependencies: ["KawanHTTP", "KawanCore"]),
+        .testTarget(name: "KawanHTTPTests", dependencies: ["KawanHTTP", "KawanCore", "KawanTestSupport"]),
         .testTarget(name: "KawanConfigTests", dependencies: ["KawanConfig", "KawanCore", "KawanCrypto"]),
         .testTarget(name: "KawanStoreTests", dependencies: ["KawanStore", "KawanCore", "StoreCrashProbe"]),
-        .testTarget(name: "KawanDaemonTests", dependencies: ["KawanDaemon", "KawanHTTP", "KawanCore", "kawan"]),
+        .testTarget(name: "KawanDaemonTests", dependencies: ["KawanDaemon", "KawanHTTP", "KawanCore", "KawanTestSupport", "kawan"]),
     ]
 )
