@@ -1,8 +1,9 @@
 internal import CLinux
 import Glibc
+public import KawanCore
 
 /// Binding and naming sockets, with errors that carry errno's text.
-public struct SocketError: Error, CustomStringConvertible, Sendable {
+public struct SocketError: Error, CustomStringConvertible, Sendable, LogSafeError {
     public let operation: String
     public let code: Int32
 
@@ -15,6 +16,8 @@ public struct SocketError: Error, CustomStringConvertible, Sendable {
         let text = String(decoding: Array(UnsafeBufferPointer(start: strerror(code), count: strlen(strerror(code)))).map { UInt8(bitPattern: $0) }, as: UTF8.self)
         return "\(operation) failed: \(text) (errno \(code))"
     }
+
+    public var logSummary: String { description }
 }
 
 enum SocketAddress {

@@ -1,0 +1,85 @@
+import Foundation
+import Glibc
+import Synchronization
+
+/// The real `kawan` binary running as a child process, with its stderr
+/// collected so tests can wait for log events and check what was logged.
+public final class DaemonProcess: @unchecked Sendable {
+    public let process = Process()
+    private let stderrLines = Mutex<[String]>([])
+    private let stdoutText = Mutex<String>("")
+
+    public init(arguments: [String], environment: [String: String] = [:], currentDirectory: String? = nil) throws {
+        process.executableURL = ProcessRunner.productsDirectory().appendingPathComponent("kawan")
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "NOTIFY_SOCKET")
+        env.removeValue(forKey: "WATCHDOG_USEC")
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
+        let errPipe = Pipe(), outPipe = Pipe()
+        process.standardError = errPipe
+        process.standardOutput = outPipe
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        Thread { [self] in
+            var pending = ""
+            while true {
+                let data = errPipe.fileHandleForReading.availableData
+                if data.isEmpty { break }
+                pending += String(decoding: data, as: UTF8.self)
+                while let newline = pending.firstIndex(of: "\n") {
+                    let line = String(pending[..<newline])
+                    pending = String(pending[pending.index(after: newline)...])
+                    stderrLines.withLock { $0.append(line) }
+                }
+            }
+        }.start()
+        Thread { [self] in
+            while true {
+                let data = outPipe.fileHandleForReading.availableData
+                if data.isEmpty { break }
+                stdoutText.withLock { $0 += String(decoding: data, as: UTF8.self) }
+            }
+        }.start()
+    }
+
+    public var pid: Int32 { process.processIdentifier }
+    public var logLines: [String] { stderrLines.withLock { $0 } }
+    public var standardOutput: String { stdoutText.withLock { $0 } }
+
+    /// Waits (polling) for a stderr line containing `text`.
+    public func waitForLog(_ text: String, timeout: Double = 10) -> String? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let line = logLines.first(where: { $0.contains(text) }) { return line }
+            if !process.isRunning, let line = logLines.first(where: { $0.contains(text) }) { return line }
+            usleep(20_000)
+        }
+        return nil
+    }
+
+    /// The port from the `daemon.ready` log line (for `--listen 127.0.0.1:0`).
+    public func waitForPort(timeout: Double = 15) -> UInt16? {
+        guard let line = waitForLog("event=daemon.ready", timeout: timeout),
+              let range = line.range(of: "listen=") else { return nil }
+        let address = line[range.upperBound...].prefix { $0 != " " }
+        return address.split(separator: ":").last.flatMap { UInt16($0) }
+    }
+
+    public func send(signal: Int32) { kill(pid, signal) }
+
+    /// The exit status, or nil if still running after `timeout`.
+    public func waitForExit(timeout: Double) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    /// Kills the child if a test left it running.
+    public func terminate() {
+        if process.isRunning { kill(pid, SIGKILL) }
+        process.waitUntilExit()
+    }
+}
