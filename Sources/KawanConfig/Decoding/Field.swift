@@ -94,13 +94,11 @@ struct Field: Sendable {
             log.add(path, line: line, "expected an object, got \(value.typeDescription)")
             return nil
         }
+        let object = ObjectField(members: members, path: path, line: line)
         if let allowedKeys {
-            for member in members where !allowedKeys.contains(member.key) {
-                let suggestion = Spelling.suggestion(for: member.key, among: allowedKeys).map { " (did you mean \"\($0)\"?)" } ?? ""
-                log.add(path.key(member.key), line: member.line, "unknown key" + suggestion)
-            }
+            object.reportUnknownKeys(allowed: allowedKeys, &log)
         }
-        return ObjectField(members: members, path: path, line: line)
+        return object
     }
 
     /// `3.0` prints as `3`, so ranges read naturally in messages.

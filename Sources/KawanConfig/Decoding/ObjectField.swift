@@ -24,4 +24,13 @@ struct ObjectField: Sendable {
     }
 
     func has(_ key: String) -> Bool { members.contains { $0.key == key } }
+
+    /// Logs every key not in `allowed`, suggesting a close one, e.g.
+    /// `unknown key (did you mean "auth_token"?)`.
+    func reportUnknownKeys(allowed: [String], _ log: inout ProblemLog) {
+        for member in members where !allowed.contains(member.key) {
+            let suggestion = Spelling.suggestion(for: member.key, among: allowed).map { " (did you mean \"\($0)\"?)" } ?? ""
+            log.add(path.key(member.key), line: member.line, "unknown key" + suggestion)
+        }
+    }
 }
