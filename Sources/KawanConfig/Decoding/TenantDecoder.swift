@@ -99,16 +99,19 @@ enum TenantDecoder {
     /// rules and are ambiguous.
     private static func decodeTimeZone(_ object: ObjectField, _ log: inout ProblemLog) -> TimeZone? {
         guard let field = object.required("timezone", &log), let name = field.string(&log) else { return nil }
-        if name.contains("/") || name == "UTC", let zone = TimeZone(identifier: name) {
+        if isRegionName(name), let zone = TimeZone(identifier: name) {
             return zone
         }
-        if let close = Spelling.suggestion(for: name, among: TimeZone.knownTimeZoneIdentifiers.sorted()) {
+        let candidates = TimeZone.knownTimeZoneIdentifiers.filter(isRegionName).sorted()
+        if let close = Spelling.suggestion(for: name, among: candidates) {
             log.add(field.path, line: field.line, "unknown time zone \"\(name)\" (did you mean \"\(close)\"?)")
         } else {
             log.add(field.path, line: field.line, "unknown time zone \"\(name)\" (expected an IANA name such as \"Asia/Jakarta\" or \"UTC\")")
         }
         return nil
     }
+
+    private static func isRegionName(_ name: String) -> Bool { name.contains("/") || name == "UTC" }
 
     private static func decodeEscalateIntents(_ object: ObjectField, _ log: inout ProblemLog) -> [IntentID: EscalationPriority] {
         guard let field = object.optional("escalate_intents"),
