@@ -21,7 +21,9 @@ public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Parses `HOST:PORT` (`[IPv6]:PORT` for IPv6), or says what is wrong.
-    static func parse(_ text: String) -> Result<ListenAddress, ListenAddressError> {
+    /// Port 0 (an ephemeral port, for tests) is accepted only when asked:
+    /// the command line allows it, configuration files do not.
+    public static func parse(_ text: String, allowEphemeralPort: Bool = false) -> Result<ListenAddress, ListenAddressError> {
         let host: String
         let portText: String
         if text.hasPrefix("[") {
@@ -48,8 +50,9 @@ public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
             }
         }
         guard !portText.isEmpty, portText.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
-              let port = Int(portText), (1...65535).contains(port) else {
-            return .failure(ListenAddressError(message: "port must be a number from 1 to 65535, got \"\(portText)\""))
+              let port = Int(portText), ((allowEphemeralPort ? 0 : 1)...65535).contains(port) else {
+            let lowest = allowEphemeralPort ? 0 : 1
+            return .failure(ListenAddressError(message: "port must be a number from \(lowest) to 65535, got \"\(portText)\""))
         }
         return .success(ListenAddress(host: host, port: port))
     }
@@ -66,6 +69,6 @@ public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Why a `listen` value was refused.
-struct ListenAddressError: Error, Sendable {
-    let message: String
+public struct ListenAddressError: Error, Sendable {
+    public let message: String
 }

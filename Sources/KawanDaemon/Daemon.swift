@@ -1,39 +1,58 @@
 import Dispatch
 import Foundation
+public import KawanConfig
 public import KawanCore
-public import KawanHTTP
+import KawanHTTP
+import KawanStore
 
-/// What `kawan serve` runs with, after flags have overridden the files.
-public struct DaemonSettings: Sendable {
-    public var configDirectory: String
-    public var http: HTTPServerConfiguration
-    public var databasePath: String
-    public var logLevel: LogLevel
-    public var accessLog: Bool
+/// Command-line values that override `gateway.json`.
+public struct ServeOverrides: Sendable, Equatable {
+    public var listen: ListenAddress?
+    public var databasePath: String?
+    public var logLevel: LogLevel?
 
-    public init(configDirectory: String = "Config", http: HTTPServerConfiguration = HTTPServerConfiguration(),
-                databasePath: String = "var/kawan.sqlite", logLevel: LogLevel = .info, accessLog: Bool = true) {
-        self.configDirectory = configDirectory
-        self.http = http
+    public init(listen: ListenAddress? = nil, databasePath: String? = nil, logLevel: LogLevel? = nil) {
+        self.listen = listen
         self.databasePath = databasePath
         self.logLevel = logLevel
-        self.accessLog = accessLog
     }
 }
 
-/// The running daemon: wires the HTTP server, operations endpoints,
-/// signals and systemd together, and drains on SIGTERM/SIGINT.
+/// The running daemon: wires configuration, the HTTP server, operations
+/// endpoints, signals and systemd together, and drains on SIGTERM/SIGINT.
 public final class Daemon: Sendable {
-    let settings: DaemonSettings
+    public let gateway: GatewayConfiguration
+    let configurationDirectory: String
+    let holder: ConfigurationHolder
     let logger: Logger
     let metrics = MetricsRegistry()
     let readiness = Readiness()
     let notifier: SystemdNotifier
 
-    public init(settings: DaemonSettings, logger: Logger, notifier: SystemdNotifier = SystemdNotifier()) {
-        self.settings = settings
-        self.logger = logger
+    /// - Parameters:
+    ///   - configuration: validated at start-up by the caller.
+    ///   - overrides: flags, applied over `configuration.gateway`.
+    public init(configuration: KawanConfiguration, overrides: ServeOverrides, notifier: SystemdNotifier = SystemdNotifier()) {
+        var gateway = configuration.gateway
+        if let listen = overrides.listen { gateway.listen = listen }
+        if let path = overrides.databasePath { gateway.databasePath = path }
+        if let level = overrides.logLevel { gateway.logLevel = level }
+        self.gateway = gateway
+        configurationDirectory = configuration.directory
+        holder = ConfigurationHolder(configuration)
+        logger = Logger(level: gateway.logLevel)
         self.notifier = notifier
+    }
+
+    var httpConfiguration: HTTPServerConfiguration {
+        let limits = gateway.http
+        return HTTPServerConfiguration(
+            host: gateway.listen.host, port: UInt16(gateway.listen.port), ioThreads: limits.ioThreads,
+            maxRequestLineBytes: limits.maxRequestLineBytes, maxHeaderBytes: limits.maxHeaderBytes,
+            maxHeaderCount: limits.maxHeaderCount, maxBodyBytes: limits.maxBodyBytes,
+            headerTimeout: limits.headerTimeoutSeconds, bodyTimeout: limits.bodyTimeoutSeconds,
+            keepAliveTimeout: limits.keepAliveTimeoutSeconds, maxConnections: limits.maxConnections,
+            shutdownGrace: limits.shutdownGraceSeconds)
     }
 
     /// Runs until SIGTERM or SIGINT; returns the process exit code.
@@ -43,28 +62,48 @@ public final class Daemon: Sendable {
 
         metrics.gauge("kawan_build_info", help: "Kawan build information; always 1.", labels: ["version"])
             .set(1, [KawanVersion.string])
+        let reloader = ConfigurationReloader(holder: holder, directory: configurationDirectory, logger: logger, metrics: metrics)
+
+        let database: Database
+        do {
+            database = try openDatabase()
+        } catch {
+            logger.error("daemon.database_failed", ["error": .error(error)])
+            return 1
+        }
+        readiness.add("database") {
+            do {
+                try await database.checkWritable()
+                return nil
+            } catch {
+                return "cannot be written (\(LogValue.error(error)))"
+            }
+        }
 
         var router = Router()
         OperationsRoutes.add(to: &router, readiness: readiness, metrics: metrics)
 
-        let server = HTTPServer(configuration: settings.http, router: router, logger: logger, metrics: metrics,
-                                accessLog: settings.accessLog)
+        let server = HTTPServer(configuration: httpConfiguration, router: router, logger: logger, metrics: metrics,
+                                accessLog: gateway.accessLog)
         do {
             try server.start()
         } catch {
-            logger.error("daemon.listen_failed", ["listen": .identifier("\(settings.http.host):\(settings.http.port)"),
-                                                  "error": .error(error)])
+            logger.error("daemon.listen_failed", ["listen": .identifier(gateway.listen.description), "error": .error(error)])
+            await database.close()
             return 1
         }
         readiness.setAccepting(true)
-        let address = ListenAddress(host: settings.http.host, port: server.port).description
-        logger.notice("daemon.ready", ["listen": .identifier(address), "version": .identifier(KawanVersion.string)])
+        let address = ListenAddress(host: gateway.listen.host, port: Int(server.port)).description
+        logger.notice("daemon.ready", ["listen": .identifier(address), "version": .identifier(KawanVersion.string),
+                                       "tenants": .int(holder.snapshot.tenants.count)])
         notifier.notify("READY=1", "STATUS=listening on \(address)", "MAINPID=\(getpid())")
         let watchdog = startWatchdog(port: server.port)
 
         for await signal in signals.signals {
             if signal == .hangup {
-                logger.notice("daemon.reload_requested")
+                notifier.notify("RELOADING=1", "MONOTONIC_USEC=\(monotonicMicroseconds())")
+                reloader.reload()
+                notifier.notify("READY=1", "STATUS=listening on \(address)")
                 continue
             }
             logger.notice("daemon.stopping", ["signal": .identifier(signal == .terminate ? "SIGTERM" : "SIGINT")])
@@ -73,19 +112,30 @@ public final class Daemon: Sendable {
         notifier.notify("STOPPING=1", "STATUS=draining connections")
         readiness.setAccepting(false)
         await server.shutdown()
+        await database.close()
         watchdog?.cancel()
         logger.notice("daemon.stopped")
         return 0
     }
 
+    /// Opens (creating if needed, with its parent directory) and migrates
+    /// the database at `gateway.databasePath`.
+    func openDatabase() throws -> Database {
+        let parent = (gateway.databasePath as NSString).deletingLastPathComponent
+        if !parent.isEmpty { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) }
+        let durability: Durability = gateway.durability == .full ? .full : .normal
+        return try Database(path: gateway.databasePath, configuration: Database.Configuration(durability: durability),
+                            logger: logger, metrics: metrics)
+    }
+
     /// Pings systemd's watchdog at half of `WATCHDOG_USEC`, only while the
-    /// HTTP event loops answer a real request (so a wedged loop stops the
-    /// pings and systemd restarts the daemon).
+    /// HTTP event loops answer a real `GET /healthz`, so a wedged loop stops
+    /// the pings and systemd restarts the daemon.
     private func startWatchdog(port: UInt16) -> (any DispatchSourceTimer)? {
         guard let interval = SystemdNotifier.watchdogInterval() else { return nil }
         let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "kawan.watchdog"))
         let notifier = self.notifier
-        let host = settings.http.host
+        let host = gateway.listen.host
         let logger = self.logger
         timer.schedule(deadline: .now() + interval, repeating: interval)
         timer.setEventHandler {
@@ -97,5 +147,11 @@ public final class Daemon: Sendable {
         }
         timer.resume()
         return timer
+    }
+
+    private func monotonicMicroseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1000
     }
 }

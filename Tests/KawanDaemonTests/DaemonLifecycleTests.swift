@@ -97,8 +97,8 @@ import Testing
     @Test(arguments: [
         (["serve", "--bogus"], "kawan serve: unknown option '--bogus'"),
         (["serve", "--listen"], "kawan serve: option --listen needs a value"),
-        (["serve", "--listen", "nowhere"], "kawan serve: --listen must be HOST:PORT"),
-        (["serve", "--listen", "127.0.0.1:99999"], "kawan serve: --listen must be HOST:PORT"),
+        (["serve", "--listen", "nowhere"], "kawan serve: --listen: expected \"HOST:PORT\", got \"nowhere\""),
+        (["serve", "--listen", "127.0.0.1:99999"], "kawan serve: --listen: port must be a number from 0 to 65535, got \"99999\""),
         (["serve", "--log-level", "loud"], "kawan serve: --log-level must be debug, info, notice, warning or error"),
         (["serve", "extra"], "kawan serve: unexpected argument 'extra'"),
         (["serve", "--db", "a", "--db", "b"], "kawan serve: option --db given more than once"),
@@ -119,11 +119,24 @@ enum DaemonTestEnvironment {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    static var arguments: [String] { [] }
+    /// The shipped demo configuration, read in place.
+    static var configDirectory: String { repositoryRoot.appendingPathComponent("Config").path }
+
+    /// `--config` (the shipped demo) and a `--db` inside a fresh directory.
+    static var arguments: [String] {
+        ["--config", configDirectory, "--db", workDirectory() + "/kawan.sqlite"]
+    }
 
     static func workDirectory() -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kawan-daemon-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         return directory.path
+    }
+
+    /// A writable copy of the demo configuration, for tests that edit it.
+    static func copyOfConfig() throws -> String {
+        let target = workDirectory() + "/Config"
+        try FileManager.default.copyItem(atPath: configDirectory, toPath: target)
+        return target
     }
 }

@@ -45,6 +45,11 @@ public struct LogValue: Sendable, CustomStringConvertible {
         return LogValue(storage: .text(String(reflecting: type(of: error))))
     }
 
+    /// A value that vouches for its own text (see `LogSafeDescription`).
+    public static func safe(_ value: some LogSafeDescription) -> LogValue {
+        LogValue(storage: .text(value.logSummary))
+    }
+
     static func isIdentifier(_ value: String) -> Bool {
         guard !value.isEmpty, value.utf8.count <= 96 else { return false }
         for byte in value.utf8 {
@@ -79,8 +84,13 @@ extension LogValue: ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral {
     public init(booleanLiteral value: Bool) { self = .bool(value) }
 }
 
-/// An error whose `logSummary` is safe to log at any level: it names what
-/// failed and never contains message text, addresses or secrets.
-public protocol LogSafeError: Error {
+/// A value whose `logSummary` is safe to log at any level: it names what
+/// happened and never contains message text, addresses or secrets. Types
+/// opt in one by one (configuration problems, socket errors), which keeps
+/// free text out of logs by construction.
+public protocol LogSafeDescription {
     var logSummary: String { get }
 }
+
+/// An error that is `LogSafeDescription`.
+public protocol LogSafeError: Error, LogSafeDescription {}

@@ -1,6 +1,7 @@
 import Foundation
+import KawanConfig
 import KawanCore
-import KawanHTTP
+import KawanStore
 
 /// The `kawan` command: dispatches to subcommands and maps every outcome
 /// to an exit code (0 success, 1 failure, 2 usage error).
@@ -11,9 +12,12 @@ public enum KawanCommand {
     Usage: kawan <command> [options]
 
     Commands:
-      serve     Run the daemon in the foreground.
-      version   Print the version.
-      help      Show this help, or a command's: kawan help serve
+      serve          Run the daemon in the foreground.
+      check-config   Validate a configuration directory and list its tenants.
+      token          Print a new caseworker API token and its digest line.
+      backup         Copy a consistent snapshot of the live database.
+      version        Print the version.
+      help           Show this help, or a command's: kawan help serve
 
     Run 'kawan <command> --help' for a command's options.
     """
@@ -22,14 +26,50 @@ public enum KawanCommand {
     Usage: kawan serve [--config DIR] [--listen HOST:PORT] [--db PATH] [--log-level LEVEL]
 
     Runs the daemon in the foreground until SIGTERM or SIGINT; SIGHUP reloads
-    the configuration. Flags override Config/gateway.json.
+    the configuration. Refuses to start on an invalid configuration. Flags
+    override Config/gateway.json.
 
     Options:
       --config DIR         Configuration directory (default: Config)
-      --listen HOST:PORT   Address to listen on (default: 127.0.0.1:8080)
-      --db PATH            SQLite database file (default: var/kawan.sqlite)
-      --log-level LEVEL    debug, info, notice, warning or error (default: info)
+      --listen HOST:PORT   Address to listen on (default: gateway.json's listen,
+                           127.0.0.1:8080); port 0 picks a free port
+      --db PATH            SQLite database file (default: gateway.json's database)
+      --log-level LEVEL    debug, info, notice, warning or error
       -h, --help           Show this help
+    """
+
+    static let checkConfigUsage = """
+    Usage: kawan check-config [--config DIR]
+
+    Validates gateway.json and every tenants/<id>.json. Prints each problem as
+    FILE:LINE: key.path: what is wrong and exits 1, or prints one summary line
+    per tenant and exits 0.
+
+    Options:
+      --config DIR   Configuration directory (default: Config)
+      -h, --help     Show this help
+    """
+
+    static let tokenUsage = """
+    Usage: kawan token
+
+    Prints a new random caseworker API token (256 bits from the system's
+    CSPRNG) and the "token_sha256" line to paste into the caseworker's entry
+    in the tenant file. Only the digest is stored; the token is shown once.
+    """
+
+    static let backupUsage = """
+    Usage: kawan backup DEST [--config DIR] [--db PATH]
+
+    Copies a consistent snapshot of the database to DEST with SQLite's online
+    backup API, while the daemon keeps running. The database is found as
+    'kawan serve' finds it: --db, else gateway.json's database. DEST is
+    written whole or not at all (a temporary file is renamed over it).
+
+    Options:
+      --config DIR   Configuration directory (default: Config)
+      --db PATH      Database file (overrides gateway.json)
+      -h, --help     Show this help
     """
 
     static let versionUsage = """
@@ -49,6 +89,19 @@ public enum KawanCommand {
             switch command {
             case "serve":
                 return try await serve(rest)
+            case "check-config":
+                return try checkConfig(rest)
+            case "backup":
+                return try await backup(rest)
+            case "token":
+                let parsed = try ArgumentScanner.scan(rest, command: "kawan token", valueOptions: [])
+                if parsed.wantsHelp { print(tokenUsage); return 0 }
+                let token = CaseworkerToken.generate()
+                print("token: \(token.token)")
+                print("Give the token to the caseworker; it is not stored and cannot be shown again.")
+                print("Paste this line into the caseworker's entry in Config/tenants/<tenant>.json:")
+                print(token.configurationLine)
+                return 0
             case "version", "--version":
                 let parsed = try ArgumentScanner.scan(rest, command: "kawan version", valueOptions: [])
                 if parsed.wantsHelp { print(versionUsage); return 0 }
@@ -58,6 +111,9 @@ public enum KawanCommand {
                 switch rest.first {
                 case nil: print(usage)
                 case "serve": print(serveUsage)
+                case "check-config": print(checkConfigUsage)
+                case "token": print(tokenUsage)
+                case "backup": print(backupUsage)
                 case "version": print(versionUsage)
                 case let other?:
                     throw UsageError("kawan help: unknown command '\(other)'")
@@ -82,24 +138,97 @@ public enum KawanCommand {
             print(serveUsage)
             return 0
         }
-        var settings = DaemonSettings()
-        if let directory = parsed.values["--config"] { settings.configDirectory = directory }
+        var overrides = ServeOverrides()
         if let listen = parsed.values["--listen"] {
-            guard let address = ListenAddress(parsing: listen) else {
-                throw UsageError("kawan serve: --listen must be HOST:PORT, e.g. 127.0.0.1:8080 (got '\(listen)')")
+            switch ListenAddress.parse(listen, allowEphemeralPort: true) {
+            case .success(let address): overrides.listen = address
+            case .failure(let error): throw UsageError("kawan serve: --listen: \(error.message)")
             }
-            settings.http.host = address.host
-            settings.http.port = address.port
         }
-        if let path = parsed.values["--db"] { settings.databasePath = path }
+        if let path = parsed.values["--db"] { overrides.databasePath = path }
         if let name = parsed.values["--log-level"] {
             guard let level = LogLevel(name: name) else {
                 throw UsageError("kawan serve: --log-level must be debug, info, notice, warning or error (got '\(name)')")
             }
-            settings.logLevel = level
+            overrides.logLevel = level
         }
-        let daemon = Daemon(settings: settings, logger: Logger(level: settings.logLevel))
+        let directory = parsed.values["--config"] ?? "Config"
+        let configuration: KawanConfiguration
+        do {
+            configuration = try ConfigurationLoader.load(directory: directory)
+        } catch {
+            for problem in error.problems { printError(problem.description) }
+            printError("kawan serve: refusing to start: \(error.problems.count) configuration problem(s) in \(directory)")
+            return 1
+        }
+        let daemon = Daemon(configuration: configuration, overrides: overrides)
         return await daemon.run()
+    }
+
+    static func checkConfig(_ arguments: [String]) throws(UsageError) -> Int32 {
+        let parsed = try ArgumentScanner.scan(arguments, command: "kawan check-config", valueOptions: ["--config"])
+        if parsed.wantsHelp {
+            print(checkConfigUsage)
+            return 0
+        }
+        let directory = parsed.values["--config"] ?? "Config"
+        do {
+            let configuration = try ConfigurationLoader.load(directory: directory)
+            for line in configuration.summaryLines() { print(line) }
+            return 0
+        } catch {
+            for problem in error.problems { print(problem.description) }
+            return 1
+        }
+    }
+
+    static func backup(_ arguments: [String]) async throws(UsageError) -> Int32 {
+        let parsed = try ArgumentScanner.scan(arguments, command: "kawan backup", valueOptions: ["--config", "--db"],
+                                              positionals: 1...1)
+        if parsed.wantsHelp {
+            print(backupUsage)
+            return 0
+        }
+        let destination = parsed.positionals[0]
+        let source: String
+        if let path = parsed.values["--db"] {
+            source = path
+        } else {
+            let directory = parsed.values["--config"] ?? "Config"
+            do {
+                source = try ConfigurationLoader.load(directory: directory).gateway.databasePath
+            } catch {
+                for problem in error.problems { printError(problem.description) }
+                printError("kawan backup: cannot find the database: the configuration in \(directory) is invalid (or pass --db)")
+                return 1
+            }
+        }
+        guard FileManager.default.fileExists(atPath: source) else {
+            printError("kawan backup: no database at \(source)")
+            return 1
+        }
+        guard source != destination else {
+            printError("kawan backup: DEST must differ from the database itself")
+            return 1
+        }
+        let database: Database
+        do {
+            database = try Database(path: source, configuration: Database.Configuration(readerCount: 1),
+                                    logger: Logger(level: .warning))
+        } catch {
+            printError("kawan backup: cannot open \(source): \(error)")
+            return 1
+        }
+        do {
+            try database.backup(to: destination)
+        } catch {
+            await database.close()
+            printError("kawan backup: \(error)")
+            return 1
+        }
+        await database.close()
+        print("kawan backup: copied \(source) to \(destination)")
+        return 0
     }
 
     static func printError(_ text: String) {
