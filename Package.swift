@@ -41,6 +41,10 @@ let package = Package(
         // Real-socket HTTP client and process helpers shared by the test targets.
         .target(name: "KawanTestSupport", path: "Tests/KawanTestSupport"),
 
+        // Benchmarks (run with release builds through Benchmarks/*.sh).
+        .executableTarget(name: "kawan-store-bench", dependencies: ["KawanStore", "KawanCore"],
+                          path: "Benchmarks/StoreBenchmark", swiftSettings: strictSettings),
+
         .testTarget(name: "KawanCoreTests", dependencies: ["KawanCore"]),
         .testTarget(name: "KawanCryptoTests", dependencies: ["KawanCrypto"]),
         .testTarget(name: "KawanHTTPTests", dependencies: ["KawanHTTP", "KawanCore", "KawanTestSupport"]),

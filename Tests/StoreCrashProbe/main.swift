@@ -1,15 +1,11 @@
-// A child process for the store's durability test, and its benchmark.
+// A child process for the store's durability test.
 //
 //   StoreCrashProbe crash --db PATH [--writers 16]
 //       Writes forever from concurrent tasks with durability full and prints
 //       "ACK <id>" only after each write call has returned. The test kills it
 //       with SIGKILL and checks that every acknowledged id survived.
 //
-//   StoreCrashProbe bench --db PATH [--writers 64] [--seconds 5]
-//                         [--durability full|normal] [--mode group|single]
-//       Deletes PATH (and its -wal/-shm), then measures acknowledged inbound
-//       message inserts per second. `single` caps batches at one write: one
-//       BEGIN IMMEDIATE/COMMIT per write, the baseline group commit beats.
+// The write-throughput benchmark is Benchmarks/StoreBenchmark.
 import Foundation
 import Glibc
 import KawanCore
@@ -39,7 +35,7 @@ struct Options {
             default: Options.usage("unknown option \(flag)")
             }
         }
-        if database.isEmpty || !["crash", "bench"].contains(command) { Options.usage("need crash|bench and --db") }
+        if database.isEmpty || command != "crash" { Options.usage("need crash and --db") }
     }
 
     static func parsed<T>(_ value: T?, _ flag: String, _ text: String) -> T {
@@ -48,7 +44,7 @@ struct Options {
     }
 
     static func usage(_ problem: String) -> Never {
-        FileHandle.standardError.write(Data("StoreCrashProbe: \(problem)\nusage: StoreCrashProbe crash|bench --db PATH [--writers N] [--seconds S] [--durability full|normal] [--mode group|single]\n".utf8))
+        FileHandle.standardError.write(Data("StoreCrashProbe: \(problem)\nusage: StoreCrashProbe crash --db PATH [--writers N]\n".utf8))
         exit(64)
     }
 }
@@ -100,49 +96,9 @@ func crash(_ options: Options) async throws {
     }
 }
 
-func bench(_ options: Options) async throws {
-    for suffix in ["", "-wal", "-shm"] { unlink(options.database + suffix) }
-    let batchSize = options.batchMode == "single" ? 1 : 512
-    let database = try Database(path: options.database,
-                                configuration: .init(durability: options.durability, maximumBatchSize: batchSize),
-                                logger: Logger(level: .warning))
-    let contact = try await database.write {
-        try $0.ensureContact(tenantID: "tenant-a", channelID: "sms-1", address: "+6281200000000", now: milliseconds())
-    }
-    let clock = ContinuousClock()
-    let start = clock.now
-    let deadline = start.advanced(by: .milliseconds(Int(options.seconds * 1000)))
-    let count = try await withThrowingTaskGroup(of: Int.self) { group in
-        for writer in 0..<options.writers {
-            group.addTask {
-                var acknowledged = 0
-                while clock.now < deadline {
-                    let next = message(contact: contact, writer: writer, sequence: acknowledged)
-                    _ = try await database.write { try $0.insertInboundMessage(next) }
-                    acknowledged += 1
-                }
-                return acknowledged
-            }
-        }
-        return try await group.reduce(0, +)
-    }
-    let elapsed = clock.now - start
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    let statistics = database.statistics
-    let stored = try await database.read { Int(try $0.queryValue("SELECT count(*) FROM messages").int64 ?? 0) }
-    await database.close()
-    emit(String(format: "mode=%@ durability=%@ writers=%d seconds=%.2f acked=%d rows=%d transactions=%d writes/s=%.0f writes/transaction=%.1f",
-                options.batchMode, options.durability.rawValue, options.writers, seconds, count, stored,
-                statistics.transactions, Double(count) / seconds,
-                Double(statistics.writes) / Double(max(statistics.transactions, 1))))
-}
-
 let options = Options(CommandLine.arguments)
 do {
-    switch options.command {
-    case "crash": try await crash(options)
-    default: try await bench(options)
-    }
+    try await crash(options)
 } catch {
     FileHandle.standardError.write(Data("StoreCrashProbe: \(error)\n".utf8))
     exit(1)
