@@ -21,16 +21,24 @@ let package = Package(
                        providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // Libraries, each with one job. Dependencies point one way:
-        // KawanCore <- KawanCrypto, KawanHTTP, KawanConfig, KawanStore <- KawanDaemon <- kawan
+        // KawanCore <- KawanCrypto, KawanHTTP, KawanConfig, KawanStore, KawanNLU
+        //          <- KawanChannels <- KawanDaemon <- kawan
         .target(name: "KawanCore", swiftSettings: strictSettings),
         .target(name: "KawanCrypto", dependencies: ["CCrypto"], swiftSettings: strictSettings),
         .target(name: "KawanHTTP", dependencies: ["KawanCore", "CLinux"], swiftSettings: strictSettings),
         .target(name: "KawanConfig", dependencies: ["KawanCore", "KawanCrypto"], swiftSettings: strictSettings),
         .target(name: "KawanStore", dependencies: ["KawanCore", "CSQLite"], swiftSettings: strictSettings),
+        .target(name: "KawanNLU", dependencies: ["KawanCore"], swiftSettings: strictSettings),
+        .target(name: "KawanChannels",
+                dependencies: ["KawanCore", "KawanCrypto", "KawanHTTP", "KawanConfig", "KawanStore", "CCurl"],
+                swiftSettings: strictSettings),
         .target(name: "KawanDaemon",
-                dependencies: ["KawanCore", "KawanCrypto", "KawanHTTP", "KawanConfig", "KawanStore", "CLinux"],
+                dependencies: ["KawanCore", "KawanCrypto", "KawanHTTP", "KawanConfig", "KawanStore", "KawanNLU",
+                               "KawanChannels", "CLinux"],
                 swiftSettings: strictSettings),
         .executableTarget(name: "kawan", dependencies: ["KawanDaemon"], swiftSettings: strictSettings),
 
@@ -49,6 +57,10 @@ let package = Package(
         .testTarget(name: "KawanCryptoTests", dependencies: ["KawanCrypto"]),
         .testTarget(name: "KawanHTTPTests", dependencies: ["KawanHTTP", "KawanCore", "KawanTestSupport"]),
         .testTarget(name: "KawanConfigTests", dependencies: ["KawanConfig", "KawanCore", "KawanCrypto"]),
+        .testTarget(name: "KawanNLUTests", dependencies: ["KawanNLU", "KawanCore"]),
+        .testTarget(name: "KawanChannelsTests",
+                    dependencies: ["KawanChannels", "KawanCore", "KawanCrypto", "KawanConfig", "KawanStore", "KawanHTTP",
+                                   "KawanTestSupport"]),
         .testTarget(name: "KawanStoreTests", dependencies: ["KawanStore", "KawanCore", "StoreCrashProbe"]),
         .testTarget(name: "KawanDaemonTests", dependencies: ["KawanDaemon", "KawanHTTP", "KawanCore", "KawanTestSupport", "kawan"]),
     ]

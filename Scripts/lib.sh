@@ -29,9 +29,9 @@ kawan_require_swift() {
     fi
 }
 
-# Libraries the package links: SQLite and OpenSSL's libcrypto (headers),
+# Libraries the package links: SQLite, OpenSSL's libcrypto and libcurl (headers),
 # pkg-config for their flags.
-KAWAN_BUILD_PACKAGES=(libsqlite3-dev libssl-dev pkg-config)
+KAWAN_BUILD_PACKAGES=(libsqlite3-dev libssl-dev libcurl4-openssl-dev pkg-config)
 # Real clients the test suite drives the server with (tests that need a
 # missing one are skipped with a message, but CI installs them).
 KAWAN_TEST_PACKAGES=(curl python3)

@@ -144,6 +144,34 @@ enum Schema {
                 UNIQUE (tenant_id, channel_id, provider_event_id)
             ) STRICT;
             """),
+        // Version 2: what the channels need. `in_reply_to` ties an outbound
+        // reply to the inbound message it answers, so a provider's retried
+        // webhook gets the same inline reply without a new one being made;
+        // LINE reply tokens ride with the outbox row; long SMS parts wait in
+        // `sms_parts` until the whole message has arrived.
+        Migration(version: 2, sql: """
+            ALTER TABLE messages ADD COLUMN in_reply_to INTEGER;
+            CREATE INDEX messages_replies ON messages (tenant_id, in_reply_to) WHERE in_reply_to IS NOT NULL;
+            ALTER TABLE outbox ADD COLUMN reply_token TEXT;
+            ALTER TABLE outbox ADD COLUMN reply_token_expires_at INTEGER;
+
+            CREATE TABLE sms_parts (
+                id INTEGER PRIMARY KEY,
+                tenant_id TEXT NOT NULL,
+                channel_id TEXT NOT NULL,
+                sender_address TEXT NOT NULL,
+                reference TEXT NOT NULL,
+                total INTEGER NOT NULL CHECK (total BETWEEN 1 AND 255),
+                part INTEGER NOT NULL CHECK (part BETWEEN 1 AND total),
+                provider_message_id TEXT NOT NULL,
+                body TEXT NOT NULL,
+                received_at INTEGER NOT NULL,
+                joined_message_id INTEGER,
+                UNIQUE (tenant_id, channel_id, sender_address, reference, part)
+            ) STRICT;
+            CREATE INDEX sms_parts_pending ON sms_parts (tenant_id, channel_id, sender_address, reference)
+                WHERE joined_message_id IS NULL;
+            """),
     ]
 
     /// Brings the file to `currentVersion` in one transaction, or refuses a

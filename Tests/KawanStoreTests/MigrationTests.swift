@@ -4,9 +4,9 @@ import Testing
 
 @Suite struct MigrationTests {
     static let tables = ["contacts", "conversations", "messages", "escalations", "escalation_events", "outbox",
-                         "webhook_events_raw"]
+                         "webhook_events_raw", "sms_parts"]
 
-    @Test func migratesEmptyFileToVersionOneWithStrictTables() async throws {
+    @Test func migratesEmptyFileToTheCurrentVersionWithStrictTables() async throws {
         try await withTemporaryDirectory { directory in
             let database = try openDatabase(directory + "/kawan.db")
             let (version, strictTables, journalMode) = try await database.read { connection in
@@ -16,8 +16,8 @@ import Testing
                 let mode = try connection.queryValue("PRAGMA journal_mode").string
                 return (version, Set(strict), mode)
             }
-            #expect(version == 1)
-            #expect(Database.schemaVersion == 1)
+            #expect(version == 2)
+            #expect(Database.schemaVersion == 2)
             #expect(strictTables == Set(Self.tables))
             #expect(journalMode == "wal")
             await database.close()
@@ -36,7 +36,7 @@ import Testing
             let second = try openDatabase(path)
             let schemaAfter = try await second.read { try $0.query(schemaQuery) }
             #expect(schemaAfter == schemaBefore)
-            #expect(try await second.read { try $0.queryValue("PRAGMA user_version").int64 } == 1)
+            #expect(try await second.read { try $0.queryValue("PRAGMA user_version").int64 } == 2)
             #expect(try await second.read { try $0.queryValue("SELECT id FROM contacts").int64 } == contact)
             await second.close()
         }
@@ -50,11 +50,11 @@ import Testing
             await database.close()
 
             let error = #expect(throws: StoreError.self) { try openDatabase(path) }
-            #expect(error == .schemaTooNew(path: path, found: 7, supported: 1))
+            #expect(error == .schemaTooNew(path: path, found: 7, supported: Database.schemaVersion))
             let message = String(describing: error!)
             #expect(message.contains(path))
             #expect(message.contains("schema version 7"))
-            #expect(message.contains("up to 1"))
+            #expect(message.contains("up to \(Database.schemaVersion)"))
         }
     }
 }

@@ -1,5 +1,5 @@
 public import Foundation
-public import KawanConfig
+import KawanConfig
 public import KawanCore
 
 /// Re-reads the configuration directory on SIGHUP. A valid configuration
