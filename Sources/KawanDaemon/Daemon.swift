@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 public import KawanConfig
 public import KawanCore
+import KawanChannels
 import KawanHTTP
 import KawanStore
 
@@ -82,6 +83,11 @@ public final class Daemon: Sendable {
 
         var router = Router()
         OperationsRoutes.add(to: &router, readiness: readiness, metrics: metrics)
+        let holder = self.holder
+        let webhooks = WebhookService(configuration: { holder.snapshot }, database: database,
+                                      responder: AcknowledgementResponder(), inbound: Daemon.inboundChannel,
+                                      metrics: metrics, logger: logger)
+        webhooks.register(on: &router)
 
         let server = HTTPServer(configuration: httpConfiguration, router: router, logger: logger, metrics: metrics,
                                 accessLog: gateway.accessLog)
@@ -116,6 +122,14 @@ public final class Daemon: Sendable {
         watchdog?.cancel()
         logger.notice("daemon.stopped")
         return 0
+    }
+
+    /// The inbound handler for a configured channel.
+    static func inboundChannel(_ channel: ChannelConfiguration) -> (any InboundChannel)? {
+        switch channel.settings {
+        case .json(let settings): JSONInboundChannel(settings: settings)
+        default: nil
+        }
     }
 
     /// Opens (creating if needed, with its parent directory) and migrates
