@@ -23,11 +23,13 @@ public struct TenantConfiguration: Sendable {
     public let caseworkers: [CaseworkerConfiguration]
     /// Values substituted into replies, e.g. `hotline_phone`, `emergency_phone`.
     public let placeholders: [String: String]
+    /// The tenant's own wording of answers, by language.
+    public let answers: [Language: [AnswerOverride]]
 
     public init(id: String, name: String, defaultLanguage: Language, languages: [Language], officeHours: OfficeHours,
                 retentionDays: Int, alertWebhook: String?, escalateIntents: [IntentID: EscalationPriority],
                 claimLeaseMinutes: Int, channels: [ChannelConfiguration], caseworkers: [CaseworkerConfiguration],
-                placeholders: [String: String]) {
+                placeholders: [String: String], answers: [Language: [AnswerOverride]] = [:]) {
         self.id = id
         self.name = name
         self.defaultLanguage = defaultLanguage
@@ -41,6 +43,7 @@ public struct TenantConfiguration: Sendable {
         self.channels = channels
         self.caseworkers = caseworkers
         self.placeholders = placeholders
+        self.answers = answers
     }
 
     public func channel(id: String) -> ChannelConfiguration? { channels.first { $0.id == id } }

@@ -19,6 +19,22 @@ import Testing
     }
 
     static let tenantCases: [Case] = [
+        Case("answer override in a language the tenant does not serve", [(
+            "\"emergency_phone\": \"112\"}", "\"emergency_phone\": \"112\"},\n  \"answers\": {\"vi\": {\"intents.wage_unpaid\": {\"sms\": \"x\"}}}"
+        )], [
+            "tenants/acme.json:17: answers.vi: the tenant does not serve \"vi\" (see languages)",
+        ]),
+        Case("answer override with a bad key", [(
+            "\"emergency_phone\": \"112\"}", "\"emergency_phone\": \"112\"},\n  \"answers\": {\"id\": {\"wage_unpaid\": {\"sms\": \"x\"}}}"
+        )], [
+            "tenants/acme.json:17: answers.id.wage_unpaid: answer keys are intents.<intent> or system.<message>",
+        ]),
+        Case("answer override with an unknown length", [(
+            "\"emergency_phone\": \"112\"}", "\"emergency_phone\": \"112\"},\n  \"answers\": {\"id\": {\"system.welcome\": {\"voice\": \"x\"}}}"
+        )], [
+            "tenants/acme.json:17: answers.id.system.welcome.voice: unknown key",
+            "tenants/acme.json:17: answers.id.system.welcome: give \"sms\", \"chat\" or both",
+        ]),
         Case("unknown key with suggestion", [("\"retention_days\": 90", "\"retention_dayz\": 90")], [
             "tenants/acme.json:1: retention_days: missing required key",
             "tenants/acme.json:8: retention_dayz: unknown key (did you mean \"retention_days\"?)",
@@ -296,5 +312,21 @@ import Testing
         #expect(ConfigurationProblem(file: "tenants/demo.json", line: 14, keyPath: "channels[2].type", message: "bad").description
             == "tenants/demo.json:14: channels[2].type: bad")
         #expect(ConfigurationProblem(file: "tenants", line: nil, keyPath: "-", message: "bad").description == "tenants: -: bad")
+    }
+}
+
+@Suite struct AnswerOverrideDecodingTests {
+    @Test func overridesAreReadWithTheirLines() throws {
+        let text = Fixtures.tenant([(
+            "\"emergency_phone\": \"112\"}",
+            "\"emergency_phone\": \"112\"},\n  \"answers\": {\"id\": {\"intents.wage_unpaid\": {\"sms\": \"Gaji: hubungi {hotline_phone}\"}}}"
+        )])
+        let directory = try TestDirectory()
+        try directory.write("gateway.json", "{}")
+        try directory.write("tenants/acme.json", text)
+        let configuration = try ConfigurationLoader.load(directory: directory.path, environment: Fixtures.environment)
+        let overrides = try #require(configuration.tenant(id: "acme")?.answers[.indonesian])
+        #expect(overrides == [AnswerOverride(key: "intents.wage_unpaid", sms: "Gaji: hubungi {hotline_phone}", chat: nil,
+                                             file: "tenants/acme.json", line: 17)])
     }
 }

@@ -7,6 +7,7 @@ enum TenantDecoder {
     static let keys = [
         "id", "name", "default_language", "languages", "timezone", "office_hours", "retention_days",
         "alert_webhook", "escalate_intents", "claim_lease_minutes", "channels", "caseworkers", "placeholders",
+        "answers",
     ]
 
     /// Placeholders every tenant must define, because built-in replies use them.
@@ -33,13 +34,15 @@ enum TenantDecoder {
         let channels = decodeChannels(object, resolver: resolver, &log)
         let caseworkers = decodeCaseworkers(object, tenantLanguages: languages, registry: &registry, &log)
         let placeholders = decodePlaceholders(object, &log)
+        let answers = decodeAnswers(object, languages: languages ?? [], &log)
 
         guard let id, let name, let languages, let defaultLanguage, timeZone != nil, let officeHours, let retentionDays,
               let claimLeaseMinutes, let placeholders, !log.hasProblems(since: before) else { return nil }
         return TenantConfiguration(
             id: id, name: name, defaultLanguage: defaultLanguage, languages: languages, officeHours: officeHours,
             retentionDays: retentionDays, alertWebhook: alertWebhook, escalateIntents: escalateIntents,
-            claimLeaseMinutes: claimLeaseMinutes, channels: channels, caseworkers: caseworkers, placeholders: placeholders)
+            claimLeaseMinutes: claimLeaseMinutes, channels: channels, caseworkers: caseworkers, placeholders: placeholders,
+            answers: answers)
     }
 
     private static func decodeID(_ object: ObjectField, fileID: String?, registry: inout LoadingRegistry,
@@ -228,6 +231,43 @@ enum TenantDecoder {
             log.add(field.path.key(required), line: field.line, "missing required key")
         }
         return log.hasProblems(since: before) ? nil : result
+    }
+
+    /// `{"id": {"intents.wage_unpaid": {"sms": "...", "chat": "..."}}}`: the
+    /// shape only; keys and placeholders are checked against the answer
+    /// catalogue by the daemon.
+    private static func decodeAnswers(_ object: ObjectField, languages: [Language],
+                                      _ log: inout ProblemLog) -> [Language: [AnswerOverride]] {
+        guard let field = object.optional("answers"), let byLanguage = field.object(allowedKeys: nil, &log) else { return [:] }
+        var result: [Language: [AnswerOverride]] = [:]
+        for (code, languageField) in byLanguage.fields {
+            guard let language = Language(rawValue: code) else {
+                log.add(languageField.path, line: languageField.line, "unknown language \"\(code)\" (one of id, tl, vi, ja, en)")
+                continue
+            }
+            guard languages.isEmpty || languages.contains(language) else {
+                log.add(languageField.path, line: languageField.line, "the tenant does not serve \"\(code)\" (see languages)")
+                continue
+            }
+            guard let keys = languageField.object(allowedKeys: nil, &log) else { continue }
+            for (key, entryField) in keys.fields {
+                let parts = key.split(separator: ".", omittingEmptySubsequences: false)
+                guard parts.count == 2, parts[0] == "intents" || parts[0] == "system", !parts[1].isEmpty else {
+                    log.add(entryField.path, line: entryField.line, "answer keys are intents.<intent> or system.<message>")
+                    continue
+                }
+                guard let entry = entryField.object(allowedKeys: ["sms", "chat"], &log) else { continue }
+                let sms = entry.optional("sms")?.nonEmptyString(&log)
+                let chat = entry.optional("chat")?.nonEmptyString(&log)
+                if !entry.has("sms") && !entry.has("chat") {
+                    log.add(entryField.path, line: entryField.line, "give \"sms\", \"chat\" or both")
+                    continue
+                }
+                result[language, default: []].append(AnswerOverride(key: key, sms: sms, chat: chat, file: log.file,
+                                                                    line: entryField.line))
+            }
+        }
+        return result
     }
 
     private static func isPlaceholderName(_ name: String) -> Bool {
