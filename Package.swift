@@ -26,7 +26,7 @@ let package = Package(
 
         // Libraries, each with one job. Dependencies point one way:
         // KawanCore <- KawanCrypto, KawanHTTP, KawanConfig, KawanStore, KawanNLU
-        //          <- KawanChannels <- KawanDaemon <- kawan
+        //          <- KawanChannels <- KawanConversation <- KawanDaemon <- kawan
         .target(name: "KawanCore", swiftSettings: strictSettings),
         .target(name: "KawanCrypto", dependencies: ["CCrypto"], swiftSettings: strictSettings),
         .target(name: "KawanHTTP", dependencies: ["KawanCore", "CLinux"], swiftSettings: strictSettings),
@@ -36,9 +36,12 @@ let package = Package(
         .target(name: "KawanChannels",
                 dependencies: ["KawanCore", "KawanCrypto", "KawanHTTP", "KawanConfig", "KawanStore", "CCurl"],
                 swiftSettings: strictSettings),
+        .target(name: "KawanConversation",
+                dependencies: ["KawanCore", "KawanConfig", "KawanStore", "KawanChannels"],
+                swiftSettings: strictSettings),
         .target(name: "KawanDaemon",
                 dependencies: ["KawanCore", "KawanCrypto", "KawanHTTP", "KawanConfig", "KawanStore", "KawanNLU",
-                               "KawanChannels", "CLinux"],
+                               "KawanChannels", "KawanConversation", "CLinux"],
                 swiftSettings: strictSettings),
         .executableTarget(name: "kawan", dependencies: ["KawanDaemon"], swiftSettings: strictSettings),
 
@@ -61,6 +64,9 @@ let package = Package(
         .testTarget(name: "KawanChannelsTests",
                     dependencies: ["KawanChannels", "KawanCore", "KawanCrypto", "KawanConfig", "KawanStore", "KawanHTTP",
                                    "KawanTestSupport"]),
+        .testTarget(name: "KawanConversationTests",
+                    dependencies: ["KawanConversation", "KawanChannels", "KawanConfig", "KawanStore", "KawanCore",
+                                   "KawanNLU", "KawanHTTP", "KawanCrypto", "KawanTestSupport"]),
         .testTarget(name: "KawanStoreTests", dependencies: ["KawanStore", "KawanCore", "StoreCrashProbe"]),
         .testTarget(name: "KawanDaemonTests", dependencies: ["KawanDaemon", "KawanHTTP", "KawanCore", "KawanTestSupport", "kawan"]),
     ]

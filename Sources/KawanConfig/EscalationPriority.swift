@@ -9,7 +9,8 @@ public enum EscalationPriority: String, Sendable, Hashable, CaseIterable, Compar
         lhs.rank < rhs.rank
     }
 
-    private var rank: Int {
+    /// normal < high < urgent.
+    public var rank: Int {
         switch self {
         case .normal: 0
         case .high: 1

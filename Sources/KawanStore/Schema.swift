@@ -172,6 +172,11 @@ enum Schema {
             CREATE INDEX sms_parts_pending ON sms_parts (tenant_id, channel_id, sender_address, reference)
                 WHERE joined_message_id IS NULL;
             """),
+        // Version 3: the intent that led to an escalation (its `reason` says
+        // why: the intent id, human_request, low_confidence or urgent_signal).
+        Migration(version: 3, sql: """
+            ALTER TABLE escalations ADD COLUMN intent TEXT;
+            """),
     ]
 
     /// Brings the file to `currentVersion` in one transaction, or refuses a
