@@ -8,7 +8,8 @@ public import KawanConfig
 ///
 /// Vonage answers HTTP 200 even when it refuses a message: the verdict is
 /// `messages[i].status`, "0" for success. Status 1 (throttled) and 5
-/// (internal error) are worth retrying; the others are permanent. Vonage
+/// (internal error) are worth retrying; the others are permanent
+/// (https://developer.vonage.com/messaging/sms/guides/troubleshooting-sms). Vonage
 /// takes no idempotency key (at least once).
 public struct VonageOutboundChannel: OutboundChannel {
     public static let defaultBaseURL = "https://rest.nexmo.com"
