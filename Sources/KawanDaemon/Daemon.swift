@@ -84,9 +84,20 @@ public final class Daemon: Sendable {
         var router = Router()
         OperationsRoutes.add(to: &router, readiness: readiness, metrics: metrics)
         let holder = self.holder
+        let transport = CurlTransport()
+        let sender = OutboxSender(database: database, transport: transport, configuration: { holder.snapshot },
+                                  settings: OutboxSettings(), metrics: metrics, logger: logger)
+        do {
+            try await sender.start()
+        } catch {
+            logger.error("daemon.outbox_failed", ["error": .error(error)])
+            await transport.shutdown()
+            await database.close()
+            return 1
+        }
         let webhooks = WebhookService(configuration: { holder.snapshot }, database: database,
                                       responder: AcknowledgementResponder(), inbound: Daemon.inboundChannel,
-                                      metrics: metrics, logger: logger)
+                                      metrics: metrics, logger: logger, repliesQueued: { sender.notify() })
         webhooks.register(on: &router)
 
         let server = HTTPServer(configuration: httpConfiguration, router: router, logger: logger, metrics: metrics,
@@ -95,6 +106,8 @@ public final class Daemon: Sendable {
             try server.start()
         } catch {
             logger.error("daemon.listen_failed", ["listen": .identifier(gateway.listen.description), "error": .error(error)])
+            await sender.stop()
+            await transport.shutdown()
             await database.close()
             return 1
         }
@@ -118,6 +131,8 @@ public final class Daemon: Sendable {
         notifier.notify("STOPPING=1", "STATUS=draining connections")
         readiness.setAccepting(false)
         await server.shutdown()
+        await sender.stop()
+        await transport.shutdown()
         await database.close()
         watchdog?.cancel()
         logger.notice("daemon.stopped")

@@ -157,25 +157,23 @@ struct WebhookRecorder {
         return id
     }
 
-    /// An outbound reply: sent inline (already on its way in the response)
-    /// or queued in the outbox for the sender.
+    /// An outbound reply: already on its way inline in the response, or
+    /// queued in the outbox for the sender.
     private func storeReply(_ text: String, to messageID: Int64, context: InboundContext, replyToken: String?,
                             in connection: Connection) throws {
-        let reply = try connection.queryValue("""
+        guard inline else {
+            _ = try connection.enqueueReply(OutboundReply(
+                tenantID: tenant.id, channelID: channel.id, conversationID: context.conversationID,
+                contactID: context.contactID, text: text, inReplyTo: messageID, replyToken: replyToken,
+                replyTokenExpiresAt: replyToken == nil ? nil : now + Self.replyTokenLifetimeMilliseconds), now: now)
+            return
+        }
+        try connection.execute("""
             INSERT INTO messages (tenant_id, conversation_id, contact_id, channel_id, direction, body, content_type,
                                   delivery_status, author, in_reply_to, created_at, updated_at)
-            VALUES (?, ?, ?, ?, 'out', ?, 'text', ?, 'kawan', ?, ?, ?) RETURNING id
+            VALUES (?, ?, ?, ?, 'out', ?, 'text', 'sent', ?, ?, ?, ?)
             """, [.text(tenant.id), .integer(context.conversationID), .integer(context.contactID), .text(channel.id),
-                  .text(text), .text(inline ? "sent" : "queued"), .integer(messageID), .integer(now), .integer(now)])
-        guard let replyID = reply.int64 else { throw WebhookRecorderError.replyNotStored }
-        guard !inline else { return }
-        try connection.execute("""
-            INSERT INTO outbox (tenant_id, message_id, channel_id, next_attempt_at, idempotency_key, reply_token,
-                                reply_token_expires_at, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, [.text(tenant.id), .integer(replyID), .text(channel.id), .integer(now), .text("\(tenant.id):\(replyID)"),
-                  SQLValue(replyToken), replyToken == nil ? .null : .integer(now + Self.replyTokenLifetimeMilliseconds),
-                  .integer(now)])
+                  .text(text), .text(OutboundReply.automaticAuthor), .integer(messageID), .integer(now), .integer(now)])
     }
 
     /// Moves an outbound message's delivery status forward (queued < sent <
@@ -197,5 +195,4 @@ struct WebhookRecorder {
 
 enum WebhookRecorderError: Error, Equatable {
     case conversationNotCreated
-    case replyNotStored
 }

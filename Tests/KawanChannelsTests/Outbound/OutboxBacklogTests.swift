@@ -3,12 +3,12 @@ import KawanChannels
 import KawanStore
 import Testing
 
-/// How fast the sender drains a backlog into a loopback provider (real
-/// libcurl, real SQLite with `durability=full`): the figure quoted in the
-/// report, with a floor far below it so the test only fails on a real regression.
-@Suite("Outbox throughput")
-struct OutboxThroughputTests {
-    @Test func drainsABacklogQuickly() async throws {
+/// The sender drains a backlog of a thousand replies into a loopback
+/// provider (real libcurl, real SQLite with `durability=full`), each sent
+/// exactly once. (Speed is not asserted here: benchmarks are not tests.)
+@Suite("Outbox backlog")
+struct OutboxBacklogTests {
+    @Test func drainsABacklogExactlyOnce() async throws {
         let count = 1000
         let harness = try OutboxHarness(
             provider: try StandInProvider(),
@@ -34,12 +34,9 @@ struct OutboxThroughputTests {
             if done == count { break }
             try await Task.sleep(for: .milliseconds(10))
         }
-        let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        print("outbox throughput: \(count) messages in \(String(format: "%.2f", seconds)) s = \(Int(Double(count) / seconds))/s")
         #expect(done == count)
         #expect(harness.provider.requests.count == count)
-        #expect(Double(count) / seconds > 50)
+        #expect(Set(harness.provider.requests.map(\.body)).count == count)
         let state = try await harness.snapshot(last)
         #expect(state.deliveryStatus == "sent")
         await harness.shutdown()
