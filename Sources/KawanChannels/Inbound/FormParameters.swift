@@ -75,12 +75,6 @@ struct FormParameters: Sendable {
     subscript(_ name: String) -> String? {
         pairs.first(where: { $0.name == name })?.value
     }
-
-    /// Whether some name occurs more than once (signatures over a dictionary,
-    /// like Vonage's, are ambiguous then).
-    var hasRepeatedNames: Bool {
-        Set(pairs.map(\.name)).count != pairs.count
-    }
 }
 
 extension WebhookParseError {

@@ -82,8 +82,8 @@ public struct TwilioInboundChannel: InboundChannel {
         var valuesByName = [[UInt8]: Set<[UInt8]>]()
         for pair in parameters.pairs { valuesByName[pair.name, default: []].insert(pair.value) }
         var out = [UInt8]()
-        for name in valuesByName.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
-            for value in valuesByName[name]!.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+        for (name, values) in valuesByName.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+            for value in values.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
                 out += name
                 out += value
             }

@@ -14,8 +14,10 @@ public import KawanHTTP
 /// with `&` and `=` in the value replaced by `_`; `md5hash` is the MD5 of
 /// that string followed by the secret, the other methods an HMAC of it under
 /// the secret, in hex (compared in either case). This follows the official
-/// Python SDK (`vonage_http_client.Auth.sign_params`/`check_signature`, and
-/// the md5hash known answer in vonage-python-sdk's `test_check_signature`).
+/// SDKs: vonage-node-sdk `packages/sms` `verifySignature` (all five methods)
+/// and the Python `vonage_http_client.Auth.sign_params`/`check_signature`
+/// (HMAC methods; the tests sign with it), plus the md5hash known answer of
+/// the older vonage-python-sdk's `test_check_signature`.
 public struct VonageInboundChannel: InboundChannel {
     let signatureSecret: Secret
     let signatureMethod: VonageSettings.SignatureMethod
