@@ -77,10 +77,10 @@ struct FormParameters: Sendable {
     }
 }
 
-extension WebhookParseError {
+extension FormParameters {
     /// Reads a form body strictly: bad escapes are malformed, bytes that are
     /// not UTF-8 are `invalidUTF8`.
-    static func decodeForm(_ bytes: some Collection<UInt8>) -> Result<FormParameters, WebhookParseError> {
+    static func decode(_ bytes: some Collection<UInt8>) -> Result<FormParameters, WebhookParseError> {
         guard let raw = RawFormParameters(decoding: bytes) else { return .failure(.malformed("bad percent-escape in form data")) }
         guard let parameters = raw.validatedUTF8() else { return .failure(.invalidUTF8) }
         return .success(parameters)

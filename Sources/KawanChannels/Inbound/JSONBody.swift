@@ -4,9 +4,7 @@ import KawanCrypto
 /// A JSON object read with Foundation's `JSONSerialization`, with typed
 /// accessors: providers add fields without notice, so channels read the
 /// fields they need and keep the rest only as raw bytes.
-struct JSONObject: @unchecked Sendable {
-    // JSONSerialization's output is immutable plain values (String, NSNumber,
-    // arrays, dictionaries); it is never mutated after parsing.
+struct JSONObject {
     let fields: [String: Any]
 
     /// Parses a webhook body: strict UTF-8 first (so invalid bytes are

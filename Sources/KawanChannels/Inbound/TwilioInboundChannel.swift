@@ -44,9 +44,9 @@ public struct TwilioInboundChannel: InboundChannel {
         let decoded: Result<FormParameters, WebhookParseError>
         if request.method == "GET" {
             // A number can be configured to call its webhook with GET.
-            decoded = WebhookParseError.decodeForm(Array(request.query.utf8))
+            decoded = FormParameters.decode(Array(request.query.utf8))
         } else if request.mediaType == "application/x-www-form-urlencoded" {
-            decoded = WebhookParseError.decodeForm(request.body)
+            decoded = FormParameters.decode(request.body)
         } else {
             return .failure(.unsupportedContentType(request.mediaType))
         }
