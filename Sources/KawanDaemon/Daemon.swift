@@ -96,7 +96,7 @@ public final class Daemon: Sendable {
             return 1
         }
         let webhooks = WebhookService(configuration: { holder.snapshot }, database: database,
-                                      responder: AcknowledgementResponder(), inbound: Daemon.inboundChannel,
+                                      responder: AcknowledgementResponder(), inbound: InboundChannels.make(for:),
                                       metrics: metrics, logger: logger, repliesQueued: { sender.notify() })
         webhooks.register(on: &router)
 
@@ -137,14 +137,6 @@ public final class Daemon: Sendable {
         watchdog?.cancel()
         logger.notice("daemon.stopped")
         return 0
-    }
-
-    /// The inbound handler for a configured channel.
-    static func inboundChannel(_ channel: ChannelConfiguration) -> (any InboundChannel)? {
-        switch channel.settings {
-        case .json(let settings): JSONInboundChannel(settings: settings)
-        default: nil
-        }
     }
 
     /// Opens (creating if needed, with its parent directory) and migrates

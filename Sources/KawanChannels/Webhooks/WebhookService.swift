@@ -15,7 +15,7 @@ public import KawanStore
 /// a store failure answers 503 so the provider retries; forged or broken
 /// input answers 403 or 400 and stores nothing.
 public final class WebhookService: Sendable {
-    public typealias InboundFactory = @Sendable (ChannelConfiguration) -> (any InboundChannel)?
+    public typealias InboundFactory = @Sendable (ChannelConfiguration) -> any InboundChannel
 
     let configuration: @Sendable () -> KawanConfiguration
     let database: Database
@@ -55,9 +55,8 @@ public final class WebhookService: Sendable {
     private func resolve(_ request: HTTPRequest, _ snapshot: KawanConfiguration)
         -> (TenantConfiguration, ChannelConfiguration, any InboundChannel)? {
         guard let tenantID = request.pathParameters["tenant"], let channelID = request.pathParameters["channel"],
-              let tenant = snapshot.tenant(id: tenantID), let channel = tenant.channel(id: channelID),
-              let handler = inbound(channel) else { return nil }
-        return (tenant, channel, handler)
+              let tenant = snapshot.tenant(id: tenantID), let channel = tenant.channel(id: channelID) else { return nil }
+        return (tenant, channel, inbound(channel))
     }
 
     private func webhookRequest(_ request: HTTPRequest, _ snapshot: KawanConfiguration, now: Date) -> WebhookRequest {

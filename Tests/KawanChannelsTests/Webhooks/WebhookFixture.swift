@@ -38,10 +38,7 @@ final class WebhookFixture: Sendable {
         try server.start()
     }
 
-    static let demoInbound: WebhookService.InboundFactory = { channel in
-        if case .json(let settings) = channel.settings { return JSONInboundChannel(settings: settings) }
-        return nil
-    }
+    static let demoInbound: WebhookService.InboundFactory = InboundChannels.make(for:)
 
     func post(_ path: String, headers: [(String, String)], body: [UInt8]) async throws -> RawHTTPClient.Response {
         let port = server.port
