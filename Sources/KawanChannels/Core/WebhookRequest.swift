@@ -29,6 +29,6 @@ public struct WebhookRequest: Sendable {
     /// The media type of the body, lower-cased, without parameters.
     public var mediaType: String {
         let value = headers["Content-Type"] ?? ""
-        return value.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        return value.split(separator: ";").first.map { $0.trimmedSpacesAndTabs.lowercased() } ?? ""
     }
 }

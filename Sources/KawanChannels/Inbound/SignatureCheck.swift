@@ -9,7 +9,7 @@ enum SignatureCheck {
     /// A base64 signature header (Twilio, LINE) against the computed MAC.
     static func base64(_ presented: String?, matches expected: [UInt8]) -> Result<Void, VerificationFailure> {
         guard let presented, !presented.isEmpty else { return .failure(.missingSignature) }
-        guard let decoded = Data(base64Encoded: presented.trimmingCharacters(in: .whitespaces)) else {
+        guard let decoded = Data(base64Encoded: String(presented.trimmedSpacesAndTabs)) else {
             return .failure(.badSignature)
         }
         return Digest.constantTimeEqual(Array(decoded), expected) ? .success(()) : .failure(.badSignature)

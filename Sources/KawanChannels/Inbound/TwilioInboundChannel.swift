@@ -94,7 +94,7 @@ public struct TwilioInboundChannel: InboundChannel {
     /// The URL as given, without its port, and with the scheme's default
     /// port added (as the official SDKs try).
     static func urlVariants(_ url: String) -> [String] {
-        guard let schemeEnd = url.range(of: "://") else { return [url] }
+        guard let schemeEnd = url.firstRange(of: "://") else { return [url] }
         let scheme = url[..<schemeEnd.lowerBound].lowercased()
         let rest = url[schemeEnd.upperBound...]
         let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex

@@ -48,11 +48,7 @@ public struct AcknowledgementResponder: ConversationResponder {
 
     public func respond(to message: InboundContext, connection: Connection) throws -> [String] {
         let template = Self.templates[message.tenant.defaultLanguage.rawValue] ?? Self.templates["en"]!
-        var text = template
-        for (key, value) in message.tenant.placeholders {
-            text = text.replacingOccurrences(of: "{\(key)}", with: value)
-        }
-        return [text]
+        return [Placeholders.expand(template, values: message.tenant.placeholders)]
     }
 
     static let templates: [String: String] = [

@@ -1,5 +1,6 @@
 import Foundation
 public import KawanConfig
+import KawanChannels
 public import KawanCore
 
 /// One answer in its two lengths: `sms` fits three SMS segments, `chat` is
@@ -123,17 +124,7 @@ public struct AnswerCatalog: Sendable {
     /// Replaces `{name}` with its value; unknown names are left as written
     /// (load-time validation makes that impossible for configured tenants).
     public static func expand(_ template: String, values: [String: String]) -> String {
-        var result = ""
-        var rest = template[...]
-        while let open = rest.firstIndex(of: "{") {
-            result += rest[..<open]
-            guard let close = rest[open...].firstIndex(of: "}") else { break }
-            let name = String(rest[rest.index(after: open)..<close])
-            if let value = values[name] { result += value } else { result += rest[open...close] }
-            rest = rest[rest.index(after: close)...]
-        }
-        result += rest
-        return result
+        Placeholders.expand(template, values: values)
     }
 
     /// The `{names}` a template uses.
