@@ -69,6 +69,7 @@ let package = Package(
                     dependencies: ["KawanConversation", "KawanChannels", "KawanConfig", "KawanStore", "KawanCore",
                                    "KawanNLU", "KawanHTTP", "KawanCrypto", "KawanTestSupport"]),
         .testTarget(name: "KawanStoreTests", dependencies: ["KawanStore", "KawanCore", "StoreCrashProbe"]),
-        .testTarget(name: "KawanDaemonTests", dependencies: ["KawanDaemon", "KawanHTTP", "KawanCore", "KawanTestSupport", "kawan"]),
+        .testTarget(name: "KawanDaemonTests",
+                    dependencies: ["KawanDaemon", "KawanHTTP", "KawanCore", "KawanCrypto", "KawanConfig", "KawanTestSupport", "kawan"]),
     ]
 )
