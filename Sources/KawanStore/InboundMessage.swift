@@ -78,22 +78,19 @@ extension Connection {
 
     /// The id of the contact with this provider address, created if new.
     /// `address` is personal data (a phone number or chat id): never log it.
+    /// Looks first, since most messages come from known contacts.
     public func ensureContact(tenantID: String, channelID: String, address: String, language: String? = nil,
                               now: Int64) throws(SQLiteError) -> Int64 {
+        let lookup = "SELECT id FROM contacts WHERE tenant_id = ? AND channel_id = ? AND address = ?"
+        if let id = try queryValue(lookup, [.text(tenantID), .text(channelID), .text(address)]).int64 { return id }
         let inserted = try queryValue("""
             INSERT INTO contacts (tenant_id, channel_id, address, language, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT (tenant_id, channel_id, address) DO NOTHING
             RETURNING id
             """, [.text(tenantID), .text(channelID), .text(address), SQLValue(language), .integer(now), .integer(now)])
-        if let id = inserted.int64 { return id }
-        let existing = try queryValue(
-            "SELECT id FROM contacts WHERE tenant_id = ? AND channel_id = ? AND address = ?",
-            [.text(tenantID), .text(channelID), .text(address)])
-        guard let id = existing.int64 else {
-            throw SQLiteError(code: .error, extendedCode: 1,
-                              message: "contact insert was skipped as a duplicate but no existing contact was found",
-                              sql: "SELECT id FROM contacts WHERE … address = ?")
+        guard let id = inserted.int64 else {
+            throw SQLiteError(code: .error, extendedCode: 1, message: "contact insert returned no id",
+                              sql: "INSERT INTO contacts … RETURNING id")
         }
         return id
     }
