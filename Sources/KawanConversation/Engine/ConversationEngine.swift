@@ -138,8 +138,10 @@ private struct Turn {
             // 5. A confident intent.
             replies = try answer(intent)
         } else if understanding?.intent == "greeting" {
-            // 6. Greeting: welcome and the menu.
-            replies = [try say("system.welcome"), try say("system.menu")]
+            // 6. Greeting: welcome (or, in an ongoing conversation, the
+            // greeting answer) and the menu.
+            replies = [try say(state.welcomed ? "intents.greeting" : "system.welcome"), try say("system.menu")]
+            state.welcomed = true
             state.awaitingMenu = true
             state.abstentions = 0
         } else {

@@ -5,6 +5,8 @@ import Foundation
 struct ConversationState: Codable, Equatable {
     /// Abstentions in a row (two lead to a hand-off).
     var abstentions = 0
+    /// The worker has had the welcome message.
+    var welcomed = false
     /// The last reply offered the topic menu, so a digit selects a topic.
     var awaitingMenu = false
     /// The last reply offered the language list.
