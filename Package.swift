@@ -55,6 +55,8 @@ let package = Package(
         // Benchmarks (run with release builds through Benchmarks/*.sh).
         .executableTarget(name: "kawan-store-bench", dependencies: ["KawanStore", "KawanCore"],
                           path: "Benchmarks/StoreBenchmark", swiftSettings: strictSettings),
+        .executableTarget(name: "kawan-nlu-bench", dependencies: ["KawanNLU"],
+                          path: "Benchmarks/NLUBenchmark", swiftSettings: strictSettings),
 
         .testTarget(name: "KawanCoreTests", dependencies: ["KawanCore"]),
         .testTarget(name: "KawanCryptoTests", dependencies: ["KawanCrypto"]),

@@ -1,0 +1,96 @@
+import Foundation
+
+/// Chooses the temperature, the abstention threshold and the urgent
+/// threshold on held-out data: every fifth training example is set aside,
+/// a model is trained on the rest, and the settings that do best on the
+/// held-out fifth are kept for the model trained on everything.
+enum CalibrationSearch {
+    static let heldOutStride = 5
+    static let heldOutOffset = 2
+
+    static func isHeldOut(_ index: Int) -> Bool { index % heldOutStride == heldOutOffset }
+
+    /// `signals[i]`: the safety net's findings for `examples[i]`.
+    static func choose(examples: [IntentClassifier.Example], signals: [[String]], labels: [String]) -> IntentClassifier.Calibration {
+        let trainIndices = examples.indices.filter { !isHeldOut($0) }
+        let heldOut = examples.indices.filter { isHeldOut($0) }
+        var classifier = IntentClassifier(examples: trainIndices.map { examples[$0] }, labels: labels)
+        let labelIndex = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
+        let heldOutFeatures = heldOut.map { classifier.weighting.vector(examples[$0].buckets) }
+
+        // Temperature: lowest negative log-likelihood on the held-out part.
+        var best = (temperature: Float(1), loss: Double.infinity)
+        for step in 1...24 {
+            let temperature = Float(step) * 0.125
+            var loss = 0.0
+            for (position, index) in heldOut.enumerated() {
+                let probabilities = classifier.model.probabilities(heldOutFeatures[position], temperature: temperature)
+                loss -= log(max(Double(probabilities[labelIndex[examples[index].label]!]), 1e-9))
+            }
+            if loss < best.loss { best = (temperature, loss) }
+        }
+        classifier.calibration.temperature = best.temperature
+
+        let decisions = heldOutFeatures.map { classifier.decide($0) }
+
+        // Abstention: the threshold with the best held-out accuracy (the lowest on ties).
+        var bestThreshold = (threshold: 0.0, correct: -1)
+        for step in 0...18 {
+            let threshold = Double(step) * 0.05
+            var correct = 0
+            for (position, index) in heldOut.enumerated() {
+                var decision = decisions[position]
+                if decision.intent != nil && decision.confidence < threshold { decision.intent = nil }
+                let predicted = UrgentOverride.intent(decision, signals: signals[index], labels: labels) ?? HotlineIntent.other
+                if predicted == examples[index].label { correct += 1 }
+            }
+            if correct > bestThreshold.correct { bestThreshold = (threshold, correct) }
+        }
+        classifier.calibration.abstentionThreshold = bestThreshold.threshold
+
+        // Urgent: the threshold with the best held-out F2 score (recall counts four
+        // times as much as precision), the safety net's lexicons included.
+        var urgentThreshold = 1.01
+        var bestScore = -1.0
+        for step in 1...19 {
+            let threshold = Double(step) * 0.05
+            var truePositives = 0, flagged = 0, actual = 0
+            for (position, index) in heldOut.enumerated() {
+                let isUrgent = HotlineIntent.isUrgent(examples[index].label)
+                let isFlagged = !signals[index].isEmpty || decisions[position].urgentProbability >= threshold
+                if isUrgent { actual += 1 }
+                if isFlagged { flagged += 1 }
+                if isUrgent && isFlagged { truePositives += 1 }
+            }
+            guard actual > 0, flagged > 0 else { continue }
+            let precision = Double(truePositives) / Double(flagged)
+            let recall = Double(truePositives) / Double(actual)
+            let score = precision + recall == 0 ? 0 : 5 * precision * recall / (4 * precision + recall)
+            if score > bestScore {
+                bestScore = score
+                urgentThreshold = threshold
+            }
+        }
+        return IntentClassifier.Calibration(temperature: best.temperature, abstentionThreshold: bestThreshold.threshold,
+                                            urgentThreshold: urgentThreshold)
+    }
+}
+
+/// When the safety net finds a danger signal but the classifier chose a
+/// non-urgent intent (or abstained), the message is labelled by its most
+/// important need, so the answer is the most probable urgent intent that a
+/// signal points to.
+enum UrgentOverride {
+    static func intent(_ decision: IntentClassifier.Decision, signals: [String], labels: [String]) -> String? {
+        if let intent = decision.intent, HotlineIntent.isUrgent(intent) { return intent }
+        guard !signals.isEmpty else { return decision.intent }
+        var best: (label: String, probability: Float)?
+        for signal in signals {
+            let intent = String(signal.prefix { $0 != "." })
+            guard let index = labels.firstIndex(of: intent) else { continue }
+            let probability = decision.probabilities[index]
+            if best == nil || probability > best!.probability { best = (intent, probability) }
+        }
+        return best?.label ?? decision.intent
+    }
+}

@@ -1,0 +1,223 @@
+import Foundation
+
+/// A sparse, L2-normalised feature vector: distinct hashed buckets and their weights.
+struct FeatureVector: Sendable {
+    var indices: [Int32]
+    var values: [Float]
+}
+
+/// Turns bucket occurrences into weights as TF-IDF does: sublinear term
+/// frequency (1 + ln tf) times inverse document frequency learnt from the
+/// training messages, then L2 normalisation, so that n-grams every message
+/// shares count for little and long messages do not outweigh short ones.
+struct TermWeighting: Sendable {
+    /// Per bucket; empty means every bucket weighs 1.
+    let inverseDocumentFrequency: [Float]
+
+    static let uniform = TermWeighting(inverseDocumentFrequency: [])
+
+    init(inverseDocumentFrequency: [Float]) {
+        self.inverseDocumentFrequency = inverseDocumentFrequency
+    }
+
+    /// scikit-learn's smoothed idf: ln((1 + n) / (1 + df)) + 1.
+    init(documents: [[Int32]], bits: Int) {
+        var documentFrequency = [Int32](repeating: 0, count: 1 << bits)
+        for document in documents {
+            var previous: Int32 = -1
+            for bucket in document.sorted() where bucket != previous {
+                documentFrequency[Int(bucket)] += 1
+                previous = bucket
+            }
+        }
+        let count = Float(documents.count)
+        inverseDocumentFrequency = documentFrequency.map { log((1 + count) / (1 + Float($0))) + 1 }
+    }
+
+    func vector(_ buckets: [Int32]) -> FeatureVector {
+        var sorted = buckets
+        sorted.sort()
+        var indices: [Int32] = []
+        var values: [Float] = []
+        indices.reserveCapacity(sorted.count)
+        values.reserveCapacity(sorted.count)
+        var norm: Float = 0
+        var position = 0
+        while position < sorted.count {
+            let bucket = sorted[position]
+            var run = 1
+            while position + run < sorted.count && sorted[position + run] == bucket { run += 1 }
+            var weight: Float = 1 + log(Float(run))
+            if !inverseDocumentFrequency.isEmpty { weight *= inverseDocumentFrequency[Int(bucket)] }
+            indices.append(bucket)
+            values.append(weight)
+            norm += weight * weight
+            position += run
+        }
+        if norm > 0 {
+            let scale = 1 / norm.squareRoot()
+            for index in values.indices { values[index] *= scale }
+        }
+        return FeatureVector(indices: indices, values: values)
+    }
+}
+
+/// What a model looks at. Intent and language models use different views.
+struct FeatureSettings: Sendable, Equatable {
+    /// log2 of the number of hashed buckets.
+    var bits: Int
+    var characterGrams: ClosedRange<Int>
+    var wordBigrams: Bool
+}
+
+/// The text of a message prepared for feature hashing, after normalisation
+/// and (optionally) one language's shorthand expansion.
+struct PreparedMessage: Sendable {
+    var tokens: [NormalizedToken]
+    /// Folded words after shorthand expansion: the words the classifier and the safety net match.
+    var words: [String]
+    /// `words` as typed, with diacritics (shorthand expansions are folded, as if typed without).
+    var accentedWords: [String]
+
+    init(_ text: String, language: MessageLanguage?, abbreviations: Abbreviations) {
+        self.init(tokens: TextNormalizer.tokens(text), language: language, abbreviations: abbreviations)
+    }
+
+    init(tokens: [NormalizedToken], language: MessageLanguage?, abbreviations: Abbreviations) {
+        self.tokens = tokens
+        var words: [String] = []
+        var accentedWords: [String] = []
+        words.reserveCapacity(tokens.count + 4)
+        accentedWords.reserveCapacity(tokens.count + 4)
+        for token in tokens {
+            if token.kind == .word, let language, let expansion = abbreviations.expansion(of: token.folded, in: language) {
+                words.append(contentsOf: expansion)
+                accentedWords.append(contentsOf: expansion)
+            } else if token.kind == .word, let split = PreparedMessage.splitDigits(token.folded) {
+                for part in split {
+                    if let language, let expansion = abbreviations.expansion(of: part, in: language) {
+                        words.append(contentsOf: expansion)
+                        accentedWords.append(contentsOf: expansion)
+                    } else {
+                        words.append(part)
+                        accentedWords.append(part)
+                    }
+                }
+            } else {
+                words.append(token.folded)
+                accentedWords.append(token.text)
+            }
+        }
+        self.words = words
+        self.accentedWords = accentedWords
+    }
+
+    /// "3bln" → ["3", "bln"]; nil when the token has no digit next to a letter.
+    static func splitDigits(_ word: String) -> [String]? {
+        var parts: [String] = []
+        var current = ""
+        var currentIsDigit = false
+        for character in word {
+            let isDigit = character.isASCII && character.isNumber
+            if !current.isEmpty && isDigit != currentIsDigit {
+                parts.append(current)
+                current = ""
+            }
+            currentIsDigit = isDigit
+            current.append(character)
+        }
+        if !current.isEmpty { parts.append(current) }
+        return parts.count > 1 ? parts : nil
+    }
+}
+
+/// Hashes character n-grams (over the whole message, so Japanese needs no
+/// word splitting) and word unigrams and bigrams into a fixed number of buckets.
+/// Vietnamese gets features from both the accented and the folded form.
+enum FeatureExtractor {
+    private static let characterSeed: UInt64 = 0x9E37_79B9_7F4A_7C15
+    private static let accentedSeed: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+    private static let wordSeed: UInt64 = 0x1656_67B1_9E37_79F9
+    private static let rawWordSeed: UInt64 = 0x85EB_CA77_C2B2_AE63
+    private static let bigramSeed: UInt64 = 0x27D4_EB2F_1656_67C5
+
+    /// The hashed buckets of every feature, with repeats (term frequency).
+    static func buckets(_ message: PreparedMessage, settings: FeatureSettings) -> [Int32] {
+        let mask = UInt64((1 << settings.bits) - 1)
+        var indices: [Int32] = []
+        indices.reserveCapacity(256)
+
+        // Character n-grams of the expanded, folded text, padded with spaces.
+        var stream: [UInt32] = [32]
+        var accented: [UInt32] = [32]
+        var hasAccents = false
+        for token in message.tokens where token.kind != .emoji {
+            for scalar in token.text.unicodeScalars {
+                accented.append(scalar.value)
+                if scalar.value >= 0xC0 && scalar.value < 0x2000 { hasAccents = true }
+            }
+            accented.append(32)
+        }
+        for word in message.words where !word.hasPrefix("_") {
+            for scalar in word.unicodeScalars { stream.append(scalar.value) }
+            stream.append(32)
+        }
+        appendGrams(stream, seed: characterSeed, grams: settings.characterGrams, mask: mask, onlyAccented: false, into: &indices)
+        if hasAccents {
+            appendGrams(accented, seed: accentedSeed, grams: settings.characterGrams, mask: mask, onlyAccented: true, into: &indices)
+        }
+
+        // Words (Latin words, numbers and emoji; ideographic runs are covered by the n-grams).
+        var previous: UInt64 = 0
+        for token in message.tokens where token.kind == .word && token.text != token.folded {
+            indices.append(Int32(truncatingIfNeeded: hash(token.text, seed: rawWordSeed) & mask))
+        }
+        for word in message.words {
+            guard let first = word.unicodeScalars.first, first.value < 0x2000 || word.hasPrefix("_") else {
+                previous = 0
+                continue
+            }
+            let wordHash = hash(word, seed: wordSeed)
+            indices.append(Int32(truncatingIfNeeded: wordHash & mask))
+            if settings.wordBigrams && previous != 0 {
+                indices.append(Int32(truncatingIfNeeded: mix(previous ^ bigramSeed, wordHash) & mask))
+            }
+            previous = wordHash
+        }
+        return indices
+    }
+
+    private static func appendGrams(_ scalars: [UInt32], seed: UInt64, grams: ClosedRange<Int>, mask: UInt64,
+                                    onlyAccented: Bool, into indices: inout [Int32]) {
+        let count = scalars.count
+        for start in 0..<count {
+            var value = seed
+            var accentedSeen = false
+            var length = 0
+            while length < grams.upperBound && start + length < count {
+                let scalar = scalars[start + length]
+                value = mix(value, UInt64(scalar))
+                if scalar >= 0xC0 && scalar < 0x2000 { accentedSeen = true }
+                length += 1
+                if length >= grams.lowerBound && (!onlyAccented || accentedSeen) {
+                    // Lone spaces carry nothing.
+                    if length == 1 && scalar == 32 { continue }
+                    indices.append(Int32(truncatingIfNeeded: value & mask))
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    static func mix(_ state: UInt64, _ input: UInt64) -> UInt64 {
+        var x = (state ^ input) &* 0xFF51_AFD7_ED55_8CCD
+        x ^= x >> 32
+        return x
+    }
+
+    static func hash(_ text: String, seed: UInt64) -> UInt64 {
+        var value = seed
+        for byte in text.utf8 { value = mix(value, UInt64(byte)) }
+        return value
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+
+/// Language identification, intent classification and the safety net, built
+/// at start-up from the plain-text files under `Localization/nlu/`:
+///
+/// - `train/<lang>.jsonl`: the intent corpus (INTENTS.md format),
+/// - `lid/<lang>.txt`: extra words per language for language identification,
+/// - `abbreviations/<lang>.txt`: SMS shorthand,
+/// - `safety/<lang>.txt`: danger signals.
+///
+/// Training is deterministic and takes well under a second in a release
+/// build, so there is no model file to keep in step with the corpus.
+/// Immutable once built: `analyse` may be called from any thread.
+public final class LanguageUnderstanding: Sendable {
+    /// Where `Localization/` is looked for when no folder is given: relative to the working directory.
+    public static let defaultLocalizationDirectory = "Localization"
+
+    let languageIdentifier: LanguageIdentifier
+    let classifier: IntentClassifier
+    let safetyNet: SafetyNet
+    let abbreviations: Abbreviations
+    /// Wall-clock seconds spent preparing and training (language model, calibration, final model).
+    public let trainingSeconds: Double
+    public let trainingExampleCount: Int
+
+    /// Builds everything from `<localizationDirectory>/nlu/`.
+    public convenience init(localizationDirectory: String = LanguageUnderstanding.defaultLocalizationDirectory)
+        throws(LanguageUnderstandingError) {
+        let nlu = "\(localizationDirectory)/nlu"
+        var examples: [LabeledExample] = []
+        for language in MessageLanguage.allCases {
+            examples += try LabeledExample.load(path: "\(nlu)/train/\(language.rawValue).jsonl")
+        }
+        try self.init(intentExamples: examples,
+                      extraLanguageSamples: try Self.wordLists(directory: "\(nlu)/lid"),
+                      languageSource: nil,
+                      abbreviations: try Abbreviations(directory: "\(nlu)/abbreviations"),
+                      safetyNet: try SafetyNet(directory: "\(nlu)/safety"),
+                      corpusPath: "\(nlu)/train")
+    }
+
+    /// A model whose intents are learnt only from `trainingExamples` (any
+    /// label set), without the project's corpus, shorthand or danger lexicons:
+    /// what `kawan eval --train` measures. Languages are still identified by
+    /// the project's language model, built from `localizationDirectory`.
+    public convenience init(trainingExamples: [LabeledExample],
+                            localizationDirectory: String = LanguageUnderstanding.defaultLocalizationDirectory)
+        throws(LanguageUnderstandingError) {
+        let project = try LanguageUnderstanding(localizationDirectory: localizationDirectory)
+        try self.init(intentExamples: trainingExamples, extraLanguageSamples: [], languageSource: project.languageIdentifier,
+                      abbreviations: .empty, safetyNet: SafetyNet(), corpusPath: "training file")
+    }
+
+    private init(intentExamples: [LabeledExample], extraLanguageSamples: [(text: String, language: MessageLanguage)],
+                 languageSource: LanguageIdentifier?, abbreviations: Abbreviations, safetyNet: SafetyNet,
+                 corpusPath: String) throws(LanguageUnderstandingError) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let labelled = intentExamples.filter { $0.intent != nil }
+        let labels = Set(labelled.compactMap(\.intent)).sorted()
+        guard labels.count >= 2 else {
+            throw .notEnoughExamples(path: corpusPath, reason: "needs examples of at least two intents, found \(labels.count)")
+        }
+        if let languageSource {
+            languageIdentifier = languageSource
+        } else {
+            var samples = extraLanguageSamples
+            for example in labelled {
+                if let language = MessageLanguage(labelCode: example.languageCode) { samples.append((example.text, language)) }
+            }
+            // Workers often type without diacritics: learn every language in its folded form too.
+            for sample in samples {
+                let folded = TextNormalizer.fold(sample.text.lowercased())
+                if folded != sample.text.lowercased() { samples.append((folded, sample.language)) }
+            }
+            languageIdentifier = LanguageIdentifier(samples: samples)
+        }
+        var examples: [IntentClassifier.Example] = []
+        var signals: [[String]] = []
+        examples.reserveCapacity(labelled.count)
+        for example in labelled {
+            let message = PreparedMessage(example.text, language: MessageLanguage(labelCode: example.languageCode),
+                                          abbreviations: abbreviations)
+            examples.append(IntentClassifier.Example(buckets: IntentClassifier.buckets(message), label: example.intent!))
+            signals.append(safetyNet.signals(in: message))
+        }
+        let calibration = CalibrationSearch.choose(examples: examples, signals: signals, labels: labels)
+        var classifier = IntentClassifier(examples: examples, labels: labels)
+        classifier.calibration = calibration
+        self.classifier = classifier
+        self.abbreviations = abbreviations
+        self.safetyNet = safetyNet
+        trainingExampleCount = labelled.count
+        trainingSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    static func wordLists(directory: String) throws(LanguageUnderstandingError) -> [(text: String, language: MessageLanguage)] {
+        var samples: [(text: String, language: MessageLanguage)] = []
+        for language in MessageLanguage.allCases {
+            let path = "\(directory)/\(language.rawValue).txt"
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            for (_, line) in try LexiconFile.lines(path: path) {
+                for word in line.split(separator: " ") { samples.append((String(word), language)) }
+                samples.append((line, language))
+            }
+        }
+        return samples
+    }
+
+    /// The calibration chosen on held-out data.
+    public var temperature: Double { Double(classifier.calibration.temperature) }
+    public var abstentionThreshold: Double { classifier.calibration.abstentionThreshold }
+    public var urgentThreshold: Double { classifier.calibration.urgentThreshold }
+    /// The intent labels the classifier knows (sorted; `other` included when trained on it).
+    public var labels: [String] { classifier.labels }
+    /// Bytes held by the two models' weights.
+    public var modelBytes: Int {
+        classifier.model.memoryBytes + classifier.weighting.inverseDocumentFrequency.count * 4 + languageIdentifier.memoryBytes
+    }
+    /// Number of danger-signal phrases loaded.
+    public var safetySignalCount: Int { safetyNet.signalCount }
+
+    public func analyse(_ text: String) -> Analysis {
+        let tokens = TextNormalizer.tokens(text)
+        let detected = languageIdentifier.identify(PreparedMessage(tokens: tokens, language: nil, abbreviations: .empty))
+        let message = PreparedMessage(tokens: tokens, language: detected.language, abbreviations: abbreviations)
+        let decision = classifier.decide(classifier.features(message))
+        var signals = safetyNet.signals(in: message)
+        let intent = UrgentOverride.intent(decision, signals: signals, labels: classifier.labels)
+        if decision.urgentProbability >= classifier.calibration.urgentThreshold { signals.append("classifier") }
+        let urgent = !signals.isEmpty || intent.map(HotlineIntent.isUrgent) == true
+        return Analysis(language: detected.language, languageConfidence: detected.confidence, intent: intent,
+                        confidence: decision.confidence, urgent: urgent, urgentSignals: signals,
+                        candidates: decision.candidates)
+    }
+}

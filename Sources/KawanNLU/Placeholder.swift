@@ -1,1 +1,0 @@
-// Filled in by the language-understanding work (issue 5).

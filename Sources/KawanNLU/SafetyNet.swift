@@ -1,0 +1,212 @@
+import Foundation
+
+/// Per-language lexicons of danger signals (`Localization/nlu/safety/<lang>.txt`),
+/// matched against every message whatever its language or intent, so that an
+/// urgent message is flagged even when the classifier prefers another intent
+/// or abstains. Matching tolerates missing diacritics (it works on folded
+/// text), shorthand (after expansion), stretched letters and one-letter typos
+/// in whole words of seven letters or more (stems ending in `*` match exactly).
+struct SafetyNet: Sendable {
+    /// One lexicon line: `family: phrase`. Latin phrases are words in order
+    /// (a trailing `*` matches any ending, up to two other words may come
+    /// between); Japanese phrases are substrings in order, a few characters apart.
+    struct Signal: Sendable {
+        var family: String
+        var parts: [String]
+        /// `parts` as written in the lexicon, with diacritics.
+        var accentedParts: [String]
+        var partIsPrefix: [Bool]
+        var ideographic: Bool
+        /// Words allowed between two parts: Vietnamese words are syllables, so
+        /// its phrases allow one ("bị chủ đánh"), other languages two.
+        var maximumGap = SafetyNet.maximumWordGap
+    }
+
+    private var latinIndex: [String: [Signal]] = [:]
+    private var ideographicSignals: [Signal] = []
+    private(set) var signalCount = 0
+    private(set) var families: Set<String> = []
+
+    static let maximumWordGap = 2
+    /// Shorter words, and stems ending in `*`, must match exactly: one edit
+    /// turns "locked" into "locker", and the stem "sekarat" (dying) into "sekarang" (now).
+    static let minimumFuzzyLength = 7
+    static let maximumCharacterGap = 8
+
+    init() {}
+
+    init(directory: String) throws(LanguageUnderstandingError) {
+        for language in MessageLanguage.allCases {
+            let path = "\(directory)/\(language.rawValue).txt"
+            for (lineNumber, line) in try LexiconFile.lines(path: path) {
+                guard let colon = line.firstIndex(of: ":") else {
+                    throw .invalidLexicon(path: path, line: lineNumber, reason: "expected 'family: phrase'")
+                }
+                let family = line[..<colon].trimmingCharacters(in: .whitespaces)
+                let phrase = String(line[line.index(after: colon)...])
+                guard !family.isEmpty, var signal = SafetyNet.signal(family: family, phrase: phrase) else {
+                    throw .invalidLexicon(path: path, line: lineNumber, reason: "empty family or phrase")
+                }
+                if language == .vietnamese { signal.maximumGap = 1 }
+                add(signal)
+            }
+        }
+    }
+
+    static func signal(family: String, phrase: String) -> Signal? {
+        var parts: [String] = []
+        var accentedParts: [String] = []
+        var prefixes: [Bool] = []
+        for rawPart in phrase.split(separator: " ") {
+            let isPrefix = rawPart.hasSuffix("*")
+            let tokens = TextNormalizer.tokens(String(rawPart))
+            let text = tokens.map(\.folded).joined()
+            guard !text.isEmpty else { continue }
+            parts.append(text)
+            accentedParts.append(tokens.map(\.text).joined())
+            prefixes.append(isPrefix)
+        }
+        guard let first = parts.first?.unicodeScalars.first else { return nil }
+        return Signal(family: family, parts: parts, accentedParts: accentedParts, partIsPrefix: prefixes,
+                      ideographic: first.value >= 0x2000)
+    }
+
+    mutating func add(_ signal: Signal) {
+        if signal.ideographic {
+            ideographicSignals.append(signal)
+        } else {
+            latinIndex[Self.key(signal.parts[0]), default: []].append(signal)
+        }
+        signalCount += 1
+        families.insert(signal.family)
+    }
+
+    private static func key(_ word: String) -> String { String(word.prefix(2)) }
+
+    /// The families of the danger signals found, sorted, without repeats.
+    func signals(in message: PreparedMessage) -> [String] {
+        var found: Set<String> = []
+        matchLatin(message.words, accented: message.accentedWords, into: &found)
+        let rawTokens = message.tokens.filter { $0.kind == .word }
+        let raw = rawTokens.map(\.folded)
+        if raw != message.words { matchLatin(raw, accented: rawTokens.map(\.text), into: &found) }
+        if !ideographicSignals.isEmpty {
+            var stream: [Unicode.Scalar] = []
+            for token in message.tokens where token.kind == .ideographic {
+                stream.append(contentsOf: token.folded.unicodeScalars)
+                stream.append(" ")
+            }
+            if !stream.isEmpty {
+                for signal in ideographicSignals where !found.contains(signal.family) {
+                    if Self.matchesCharacters(signal, stream) { found.insert(signal.family) }
+                }
+            }
+        }
+        return found.sorted()
+    }
+
+    func debugPhrases(in message: PreparedMessage) -> [String] {
+        var result: [String] = []
+        for signals in latinIndex.values {
+            for signal in signals {
+                var one = SafetyNet()
+                one.add(signal)
+                if !one.signals(in: message).isEmpty { result.append(signal.family + ": " + signal.parts.joined(separator: " ")) }
+            }
+        }
+        for signal in ideographicSignals {
+            var one = SafetyNet()
+            one.add(signal)
+            if !one.signals(in: message).isEmpty { result.append(signal.family + ": " + signal.parts.joined(separator: " ")) }
+        }
+        return result
+    }
+
+    private func matchLatin(_ words: [String], accented: [String], into found: inout Set<String>) {
+        guard !latinIndex.isEmpty else { return }
+        for start in words.indices {
+            guard let candidates = latinIndex[Self.key(words[start])] else { continue }
+            for signal in candidates where !found.contains(signal.family) {
+                if Self.matchesWords(signal, words, accented, start: start) { found.insert(signal.family) }
+            }
+        }
+    }
+
+    /// A word typed without diacritics matches a part by its folded form; a
+    /// word typed with them must match the part's diacritics too ("bị đổi",
+    /// changed, is not "bị đói", hungry).
+    private static func partMatches(_ signal: Signal, _ partIndex: Int, _ words: [String], _ accented: [String],
+                                    _ position: Int) -> Bool {
+        if words[position] == accented[position] {
+            return wordMatches(words[position], part: signal.parts[partIndex], prefix: signal.partIsPrefix[partIndex])
+        }
+        return wordMatches(accented[position], part: signal.accentedParts[partIndex], prefix: signal.partIsPrefix[partIndex])
+    }
+
+    private static func matchesWords(_ signal: Signal, _ words: [String], _ accented: [String], start: Int) -> Bool {
+        guard partMatches(signal, 0, words, accented, start) else { return false }
+        var position = start
+        for partIndex in signal.parts.indices.dropFirst() {
+            var matched = false
+            var candidate = position + 1
+            while candidate < words.count && candidate <= position + 1 + signal.maximumGap {
+                if partMatches(signal, partIndex, words, accented, candidate) {
+                    matched = true
+                    break
+                }
+                candidate += 1
+            }
+            guard matched else { return false }
+            position = candidate
+        }
+        return true
+    }
+
+    static func wordMatches(_ word: String, part: String, prefix: Bool) -> Bool {
+        if prefix { return word.hasPrefix(part) }
+        if word == part { return true }
+        let partBytes = Array(part.utf8)
+        guard partBytes.count >= minimumFuzzyLength else { return false }
+        return withinOneEdit(Array(word.utf8), partBytes)
+    }
+
+    /// True when one insertion, deletion, substitution or swap of neighbours turns a into b.
+    static func withinOneEdit(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        if abs(a.count - b.count) > 1 { return false }
+        var i = 0
+        while i < a.count && i < b.count && a[i] == b[i] { i += 1 }
+        if i == a.count && i == b.count { return true }
+        if a.count == b.count {
+            if a[(i + 1)...] == b[(i + 1)...] { return true }
+            return i + 1 < a.count && a[i] == b[i + 1] && a[i + 1] == b[i] && a[(i + 2)...] == b[(i + 2)...]
+        }
+        if a.count > b.count { return a[(i + 1)...] == b[i...] }
+        return a[i...] == b[(i + 1)...]
+    }
+
+    private static func matchesCharacters(_ signal: Signal, _ stream: [Unicode.Scalar]) -> Bool {
+        var searchFrom = 0
+        var limit = stream.count
+        for part in signal.parts {
+            let needle = Array(part.unicodeScalars)
+            guard let found = firstIndex(of: needle, in: stream, from: searchFrom, before: limit) else { return false }
+            searchFrom = found + needle.count
+            limit = searchFrom + maximumCharacterGap
+        }
+        return true
+    }
+
+    private static func firstIndex(of needle: [Unicode.Scalar], in stream: [Unicode.Scalar], from: Int, before limit: Int) -> Int? {
+        guard !needle.isEmpty, from + needle.count <= stream.count else { return nil }
+        var start = from
+        while start + needle.count <= stream.count && start <= limit {
+            if stream[start] == needle[0] {
+                var offset = 1
+                while offset < needle.count && stream[start + offset] == needle[offset] { offset += 1 }
+                if offset == needle.count { return start }
+            }
+            start += 1
+        }
+        return nil
+    }
+}
