@@ -6,7 +6,8 @@ public struct ConfigurationErrors: Error, Sendable, CustomStringConvertible {
     /// Sorted by file, then line (file-wide problems first), then discovery order.
     public let problems: [ConfigurationProblem]
 
-    init(problems: [ConfigurationProblem]) {
+    /// Sorts `problems` as the loader does (callers add checks of their own).
+    public init(problems: [ConfigurationProblem]) {
         self.problems = problems.enumerated().sorted { left, right in
             if left.element.file != right.element.file { return left.element.file < right.element.file }
             let leftLine = left.element.line ?? 0

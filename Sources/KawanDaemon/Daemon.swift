@@ -3,6 +3,7 @@ import Foundation
 public import KawanConfig
 public import KawanCore
 import KawanChannels
+import KawanConversation
 import KawanHTTP
 import KawanStore
 
@@ -29,11 +30,14 @@ public final class Daemon: Sendable {
     let metrics = MetricsRegistry()
     let readiness = Readiness()
     let notifier: SystemdNotifier
+    let resources: HotlineResources
 
     /// - Parameters:
     ///   - configuration: validated at start-up by the caller.
     ///   - overrides: flags, applied over `configuration.gateway`.
-    public init(configuration: KawanConfiguration, overrides: ServeOverrides, notifier: SystemdNotifier = SystemdNotifier()) {
+    ///   - resources: the answers and language understanding.
+    public init(configuration: KawanConfiguration, overrides: ServeOverrides, resources: HotlineResources,
+                notifier: SystemdNotifier = SystemdNotifier()) {
         var gateway = configuration.gateway
         if let listen = overrides.listen { gateway.listen = listen }
         if let path = overrides.databasePath { gateway.databasePath = path }
@@ -43,6 +47,7 @@ public final class Daemon: Sendable {
         holder = ConfigurationHolder(configuration)
         logger = Logger(level: gateway.logLevel)
         self.notifier = notifier
+        self.resources = resources
     }
 
     var httpConfiguration: HTTPServerConfiguration {
@@ -63,7 +68,9 @@ public final class Daemon: Sendable {
 
         metrics.gauge("kawan_build_info", help: "Kawan build information; always 1.", labels: ["version"])
             .set(1, [KawanVersion.string])
-        let reloader = ConfigurationReloader(holder: holder, directory: configurationDirectory, logger: logger, metrics: metrics)
+        let catalog = resources.catalog
+        let reloader = ConfigurationReloader(holder: holder, directory: configurationDirectory, logger: logger, metrics: metrics,
+                                             extraChecks: { HotlineResources.problems(in: $0, catalog: catalog) })
 
         let database: Database
         do {
@@ -96,7 +103,10 @@ public final class Daemon: Sendable {
             return 1
         }
         let webhooks = WebhookService(configuration: { holder.snapshot }, database: database,
-                                      responder: AcknowledgementResponder(), inbound: InboundChannels.make(for:),
+                                      responder: ConversationEngine(catalog: resources.catalog,
+                                                                    analyser: NLUAnalyser(resources.understanding),
+                                                                    metrics: metrics),
+                                      inbound: InboundChannels.make(for:),
                                       metrics: metrics, logger: logger, repliesQueued: { sender.notify() })
         webhooks.register(on: &router)
 

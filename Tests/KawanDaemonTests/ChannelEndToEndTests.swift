@@ -10,14 +10,14 @@ import Testing
 /// The real `kawan` binary with real providers' code on the other side:
 /// a webhook signed by the official Twilio SDK, and a LINE reply delivered
 /// through the outbox to a stand-in LINE API on loopback.
-@Suite struct ChannelEndToEndTests {
+@Suite(.serialized) struct ChannelEndToEndTests {
     @Test func twilioSDKSignedWebhookGetsTwiMLTheSDKAgreesWith() async throws {
         guard let python = await PythonEnvironment.interpreter(importing: ["twilio"]) else {
             Issue.record(Comment(rawValue: PythonEnvironment.missingMessage))
             return
         }
         let work = DaemonTestEnvironment.workDirectory()
-        let daemon = try DaemonProcess(arguments: ["serve", "--config", DaemonTestEnvironment.configDirectory,
+        let daemon = try DaemonProcess(arguments: ["serve", "--localization", DaemonTestEnvironment.localizationDirectory, "--config", DaemonTestEnvironment.configDirectory,
                                                    "--listen", "127.0.0.1:0", "--db", work + "/k.sqlite"])
         defer { daemon.terminate() }
         let port = try #require(daemon.waitForPort())
@@ -76,7 +76,7 @@ import Testing
         tenant = tenant.replacingOccurrences(of: "\"type\": \"line\",", with: "\"type\": \"line\", \"api_base_url\": \"http://127.0.0.1:\(standIn.port)\",")
         try tenant.write(toFile: tenantPath, atomically: true, encoding: .utf8)
         let work = DaemonTestEnvironment.workDirectory()
-        let daemon = try DaemonProcess(arguments: ["serve", "--config", config, "--listen", "127.0.0.1:0", "--db", work + "/k.sqlite"])
+        let daemon = try DaemonProcess(arguments: ["serve", "--localization", DaemonTestEnvironment.localizationDirectory, "--config", config, "--listen", "127.0.0.1:0", "--db", work + "/k.sqlite"])
         defer { daemon.terminate() }
         let port = try #require(daemon.waitForPort())
 

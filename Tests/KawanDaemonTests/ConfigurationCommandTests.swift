@@ -5,11 +5,11 @@ import Testing
 
 /// check-config, serve's refusal of a bad configuration, SIGHUP reload,
 /// readiness and backup, all through the real binary.
-@Suite struct ConfigurationCommandTests {
+@Suite(.serialized) struct ConfigurationCommandTests {
     var kawan: String { ProcessRunner.productsDirectory().appendingPathComponent("kawan").path }
 
     @Test func checkConfigSummarisesTheDemoTenant() async throws {
-        let result = try await ProcessRunner.run(kawan, ["check-config", "--config", DaemonTestEnvironment.configDirectory])
+        let result = try await ProcessRunner.run(kawan, ["check-config", "--localization", DaemonTestEnvironment.localizationDirectory, "--config", DaemonTestEnvironment.configDirectory])
         #expect(result.status == 0)
         #expect(result.stdout == "demo: \"Demo Hotline\" languages=id,tl,vi,ja,en channels=7 caseworkers=2 timezone=Asia/Tokyo\n")
     }
@@ -21,12 +21,12 @@ import Testing
         text = text.replacingOccurrences(of: "\"timezone\": \"Asia/Tokyo\"", with: "\"timezone\": \"Asia/Tokio\"")
         text = text.replacingOccurrences(of: "\"retention_days\"", with: "\"retention_dayz\"")
         try text.write(toFile: tenant, atomically: true, encoding: .utf8)
-        let check = try await ProcessRunner.run(kawan, ["check-config", "--config", config])
+        let check = try await ProcessRunner.run(kawan, ["check-config", "--localization", DaemonTestEnvironment.localizationDirectory, "--config", config])
         #expect(check.status == 1)
         let lines = check.stdout.split(separator: "\n").map(String.init)
         #expect(lines.contains { $0.hasPrefix("tenants/demo.json:") && $0.contains("timezone:") && $0.contains("Asia/Tokio") })
         #expect(lines.contains { $0.contains("retention_dayz: unknown key (did you mean \"retention_days\"?)") })
-        let serve = try await ProcessRunner.run(kawan, ["serve", "--config", config, "--listen", "127.0.0.1:0",
+        let serve = try await ProcessRunner.run(kawan, ["serve", "--localization", DaemonTestEnvironment.localizationDirectory, "--config", config, "--listen", "127.0.0.1:0",
                                                         "--db", DaemonTestEnvironment.workDirectory() + "/k.sqlite"])
         #expect(serve.status == 1)
         for line in lines { #expect(serve.stderr.contains(line)) }
@@ -35,7 +35,7 @@ import Testing
 
     @Test func sighupReloadsAValidConfigurationAndKeepsTheOldOneOnErrors() async throws {
         let config = try DaemonTestEnvironment.copyOfConfig()
-        let daemon = try DaemonProcess(arguments: ["serve", "--config", config, "--listen", "127.0.0.1:0",
+        let daemon = try DaemonProcess(arguments: ["serve", "--localization", DaemonTestEnvironment.localizationDirectory, "--config", config, "--listen", "127.0.0.1:0",
                                                    "--db", DaemonTestEnvironment.workDirectory() + "/k.sqlite"])
         defer { daemon.terminate() }
         let port = try #require(daemon.waitForPort())
@@ -70,7 +70,7 @@ import Testing
     func readyzIs503WhileTheDatabaseCannotBeWritten() async throws {
         let work = DaemonTestEnvironment.workDirectory()
         let database = work + "/k.sqlite"
-        let daemon = try DaemonProcess(arguments: ["serve", "--config", DaemonTestEnvironment.configDirectory,
+        let daemon = try DaemonProcess(arguments: ["serve", "--localization", DaemonTestEnvironment.localizationDirectory, "--config", DaemonTestEnvironment.configDirectory,
                                                    "--listen", "127.0.0.1:0", "--db", database])
         defer { daemon.terminate() }
         let port = try #require(daemon.waitForPort())
@@ -101,7 +101,7 @@ import Testing
     @Test(.enabled(if: ProcessRunner.which("python3") != nil, "python3 is not installed"))
     func backupCopiesTheLiveDatabase() async throws {
         let work = DaemonTestEnvironment.workDirectory()
-        let daemon = try DaemonProcess(arguments: ["serve", "--config", DaemonTestEnvironment.configDirectory,
+        let daemon = try DaemonProcess(arguments: ["serve", "--localization", DaemonTestEnvironment.localizationDirectory, "--config", DaemonTestEnvironment.configDirectory,
                                                    "--listen", "127.0.0.1:0", "--db", work + "/k.sqlite"])
         defer { daemon.terminate() }
         _ = try #require(daemon.waitForPort())

@@ -5,7 +5,7 @@ import Testing
 
 /// The real `kawan` binary as a child process: systemd notification,
 /// signals, exit codes.
-@Suite struct DaemonLifecycleTests {
+@Suite(.serialized) struct DaemonLifecycleTests {
     @Test(arguments: [false, true])
     func notifiesReadyOnlyOnceListeningThenStopsOnSIGTERM(abstract: Bool) async throws {
         let receiver = try NotifyReceiver(abstract: abstract)
@@ -77,7 +77,7 @@ import Testing
     }
 }
 
-@Suite struct CommandLineTests {
+@Suite(.serialized) struct CommandLineTests {
     func run(_ arguments: [String]) async throws -> ProcessRunner.Result {
         try await ProcessRunner.run(ProcessRunner.productsDirectory().appendingPathComponent("kawan").path, arguments)
     }
@@ -122,9 +122,12 @@ enum DaemonTestEnvironment {
     /// The shipped demo configuration, read in place.
     static var configDirectory: String { repositoryRoot.appendingPathComponent("Config").path }
 
-    /// `--config` (the shipped demo) and a `--db` inside a fresh directory.
+    /// The shipped answers and language-understanding corpus.
+    static var localizationDirectory: String { repositoryRoot.appendingPathComponent("Localization").path }
+
+    /// `--config` (the shipped demo), `--localization` and a `--db` inside a fresh directory.
     static var arguments: [String] {
-        ["--config", configDirectory, "--db", workDirectory() + "/kawan.sqlite"]
+        ["--config", configDirectory, "--localization", localizationDirectory, "--db", workDirectory() + "/kawan.sqlite"]
     }
 
     static func workDirectory() -> String {

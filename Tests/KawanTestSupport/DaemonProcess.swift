@@ -61,7 +61,7 @@ public final class DaemonProcess: @unchecked Sendable {
     }
 
     /// The port from the `daemon.ready` log line (for `--listen 127.0.0.1:0`).
-    public func waitForPort(timeout: Double = 15) -> UInt16? {
+    public func waitForPort(timeout: Double = 60) -> UInt16? {
         guard let line = waitForLog("event=daemon.ready", timeout: timeout),
               let range = line.range(of: "listen=") else { return nil }
         let address = line[range.upperBound...].prefix { $0 != " " }

@@ -106,6 +106,23 @@ public final class WebhookService: Sendable {
         return handler.acknowledgement(inlineReplies: outcome.inlineReplies)
     }
 
+    /// Runs one message through exactly what a webhook does (storage, the
+    /// conversation layer) with replies returned instead of sent: for
+    /// `kawan simulate`. Nothing is queued in the outbox.
+    public func simulate(_ message: InboundMessageEvent, tenantID: String, channelID: String) async throws -> [String] {
+        let snapshot = configuration()
+        guard let tenant = snapshot.tenant(id: tenantID), let channel = tenant.channel(id: channelID) else {
+            throw SimulationError.unknownChannel
+        }
+        let recorder = WebhookRecorder(tenant: tenant, channel: channel, inline: true, responder: responder,
+                                       now: Int64(clock().timeIntervalSince1970 * 1000))
+        return try await database.write { connection in try recorder.record([.message(message)], in: connection) }.inlineReplies
+    }
+
+    public enum SimulationError: Error {
+        case unknownChannel
+    }
+
     func handshake(_ request: HTTPRequest) -> HTTPResponse {
         let snapshot = configuration()
         guard let (tenant, channel, handler) = resolve(request, snapshot) else { return .error(.notFound) }

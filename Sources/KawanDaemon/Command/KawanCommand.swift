@@ -1,5 +1,6 @@
 import Foundation
 import KawanConfig
+import KawanConversation
 import KawanCore
 import KawanStore
 
@@ -14,6 +15,9 @@ public enum KawanCommand {
     Commands:
       serve          Run the daemon in the foreground.
       check-config   Validate a configuration directory and list its tenants.
+      simulate       Chat with the hotline in the terminal, as a worker would.
+      classify       Show what language understanding makes of a message.
+      eval           Evaluate language understanding on a labelled JSONL file.
       token          Print a new caseworker API token and its digest line.
       backup         Copy a consistent snapshot of the live database.
       version        Print the version.
@@ -23,7 +27,7 @@ public enum KawanCommand {
     """
 
     static let serveUsage = """
-    Usage: kawan serve [--config DIR] [--listen HOST:PORT] [--db PATH] [--log-level LEVEL]
+    Usage: kawan serve [--config DIR] [--listen HOST:PORT] [--db PATH] [--log-level LEVEL] [--localization DIR]
 
     Runs the daemon in the foreground until SIGTERM or SIGINT; SIGHUP reloads
     the configuration. Refuses to start on an invalid configuration. Flags
@@ -35,19 +39,22 @@ public enum KawanCommand {
                            127.0.0.1:8080); port 0 picks a free port
       --db PATH            SQLite database file (default: gateway.json's database)
       --log-level LEVEL    debug, info, notice, warning or error
+      --localization DIR   Folder holding answers/ and nlu/ (default: Localization)
       -h, --help           Show this help
     """
 
     static let checkConfigUsage = """
-    Usage: kawan check-config [--config DIR]
+    Usage: kawan check-config [--config DIR] [--localization DIR]
 
     Validates gateway.json and every tenants/<id>.json. Prints each problem as
     FILE:LINE: key.path: what is wrong and exits 1, or prints one summary line
-    per tenant and exits 0.
+    per tenant and exits 0. Tenant answer overrides and the placeholders the
+    answers use are checked against the answer files in Localization/answers.
 
     Options:
-      --config DIR   Configuration directory (default: Config)
-      -h, --help     Show this help
+      --config DIR         Configuration directory (default: Config)
+      --localization DIR   Folder holding answers/ (default: Localization)
+      -h, --help           Show this help
     """
 
     static let tokenUsage = """
@@ -91,6 +98,12 @@ public enum KawanCommand {
                 return try await serve(rest)
             case "check-config":
                 return try checkConfig(rest)
+            case "simulate":
+                return try await SimulateCommand.run(rest)
+            case "classify":
+                return try NLUCommands.classify(rest)
+            case "eval":
+                return try NLUCommands.eval(rest)
             case "backup":
                 return try await backup(rest)
             case "token":
@@ -112,6 +125,9 @@ public enum KawanCommand {
                 case nil: print(usage)
                 case "serve": print(serveUsage)
                 case "check-config": print(checkConfigUsage)
+                case "simulate": print(SimulateCommand.usage)
+                case "classify": print(NLUCommands.classifyUsage)
+                case "eval": print(NLUCommands.evalUsage)
                 case "token": print(tokenUsage)
                 case "backup": print(backupUsage)
                 case "version": print(versionUsage)
@@ -133,7 +149,7 @@ public enum KawanCommand {
 
     static func serve(_ arguments: [String]) async throws(UsageError) -> Int32 {
         let parsed = try ArgumentScanner.scan(arguments, command: "kawan serve",
-                                              valueOptions: ["--config", "--listen", "--db", "--log-level"])
+                                              valueOptions: ["--config", "--listen", "--db", "--log-level", "--localization"])
         if parsed.wantsHelp {
             print(serveUsage)
             return 0
@@ -153,31 +169,63 @@ public enum KawanCommand {
             overrides.logLevel = level
         }
         let directory = parsed.values["--config"] ?? "Config"
-        let configuration: KawanConfiguration
+        let localization = parsed.values["--localization"] ?? HotlineResources.defaultDirectory
+        let resources: HotlineResources
         do {
-            configuration = try ConfigurationLoader.load(directory: directory)
+            resources = try HotlineResources.load(directory: localization)
         } catch {
-            for problem in error.problems { printError(problem.description) }
-            printError("kawan serve: refusing to start: \(error.problems.count) configuration problem(s) in \(directory)")
+            printError("kawan serve: cannot load \(localization): \(error)")
             return 1
         }
-        let daemon = Daemon(configuration: configuration, overrides: overrides)
+        guard let configuration = loadValidConfiguration(directory, catalog: resources.catalog, command: "kawan serve") else {
+            return 1
+        }
+        let daemon = Daemon(configuration: configuration, overrides: overrides, resources: resources)
         return await daemon.run()
     }
 
+    /// The configuration, or nil after printing every problem (of the
+    /// files and of the answers they override) to stderr.
+    static func loadValidConfiguration(_ directory: String, catalog: AnswerCatalog, command: String) -> KawanConfiguration? {
+        let problems: [ConfigurationProblem]
+        do {
+            let configuration = try ConfigurationLoader.load(directory: directory)
+            problems = HotlineResources.problems(in: configuration, catalog: catalog)
+            if problems.isEmpty { return configuration }
+        } catch {
+            problems = error.problems
+        }
+        for problem in ConfigurationErrors(problems: problems).problems { printError(problem.description) }
+        printError("\(command): refusing to start: \(problems.count) configuration problem(s) in \(directory)")
+        return nil
+    }
+
     static func checkConfig(_ arguments: [String]) throws(UsageError) -> Int32 {
-        let parsed = try ArgumentScanner.scan(arguments, command: "kawan check-config", valueOptions: ["--config"])
+        let parsed = try ArgumentScanner.scan(arguments, command: "kawan check-config", valueOptions: ["--config", "--localization"])
         if parsed.wantsHelp {
             print(checkConfigUsage)
             return 0
         }
         let directory = parsed.values["--config"] ?? "Config"
+        let localization = parsed.values["--localization"] ?? HotlineResources.defaultDirectory
+        let catalog: AnswerCatalog
+        do {
+            catalog = try AnswerCatalog.load(directory: localization + "/answers")
+        } catch {
+            print("\(localization)/answers/\(error.description)")
+            return 1
+        }
         do {
             let configuration = try ConfigurationLoader.load(directory: directory)
+            let problems = HotlineResources.problems(in: configuration, catalog: catalog)
+            guard problems.isEmpty else { throw ConfigurationErrors(problems: problems) }
             for line in configuration.summaryLines() { print(line) }
             return 0
-        } catch {
+        } catch let error as ConfigurationErrors {
             for problem in error.problems { print(problem.description) }
+            return 1
+        } catch {
+            print("kawan check-config: \(error)")
             return 1
         }
     }

@@ -1,5 +1,5 @@
 public import Foundation
-import KawanConfig
+public import KawanConfig
 public import KawanCore
 
 /// Re-reads the configuration directory on SIGHUP. A valid configuration
@@ -12,11 +12,15 @@ public struct ConfigurationReloader: Sendable {
     let lastSuccess: GaugeFamily
     let lastTimestamp: GaugeFamily
     let reloads: CounterFamily
+    /// Checks beyond the files themselves (the answers a tenant overrides).
+    let extraChecks: @Sendable (KawanConfiguration) -> [ConfigurationProblem]
 
-    public init(holder: ConfigurationHolder, directory: String, logger: Logger, metrics: MetricsRegistry) {
+    public init(holder: ConfigurationHolder, directory: String, logger: Logger, metrics: MetricsRegistry,
+                extraChecks: @escaping @Sendable (KawanConfiguration) -> [ConfigurationProblem] = { _ in [] }) {
         self.holder = holder
         self.directory = directory
         self.logger = logger
+        self.extraChecks = extraChecks
         lastSuccess = metrics.gauge("kawan_config_last_reload_success",
                                     help: "1 if the last configuration reload succeeded, 0 if it was refused.")
         lastTimestamp = metrics.gauge("kawan_config_last_reload_timestamp_seconds",
@@ -29,8 +33,10 @@ public struct ConfigurationReloader: Sendable {
     @discardableResult
     public func reload(environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
         lastTimestamp.set(Date().timeIntervalSince1970)
-        do {
+        do throws(ConfigurationErrors) {
             let fresh = try ConfigurationLoader.load(directory: directory, environment: environment)
+            let extra = extraChecks(fresh)
+            guard extra.isEmpty else { throw ConfigurationErrors(problems: extra) }
             let old = holder.snapshot
             holder.replace(with: fresh)
             lastSuccess.set(1)
