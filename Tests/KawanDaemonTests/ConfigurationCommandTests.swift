@@ -33,6 +33,22 @@ import Testing
         #expect(serve.stderr.contains("refusing to start"))
     }
 
+    @Test func anAnswerOverrideNamingAnUndefinedPlaceholderIsRefusedAtLoad() async throws {
+        let config = try DaemonTestEnvironment.copyOfConfig()
+        let tenantPath = config + "/tenants/demo.json"
+        var tenant = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: tenantPath))) as! [String: Any]
+        tenant["answers"] = ["en": ["intents.wage_unpaid": ["sms": "Call the union at {union_phone}."]]]
+        try JSONSerialization.data(withJSONObject: tenant, options: [.prettyPrinted, .sortedKeys]).write(to: URL(fileURLWithPath: tenantPath))
+        let check = try await ProcessRunner.run(kawan, ["check-config", "--localization", DaemonTestEnvironment.localizationDirectory, "--config", config])
+        #expect(check.status == 1)
+        #expect(check.stdout.contains("answers.en.intents.wage_unpaid.sms: uses {union_phone}, which the tenant's placeholders do not define"))
+        let serve = try await ProcessRunner.run(kawan, ["serve", "--localization", DaemonTestEnvironment.localizationDirectory,
+                                                        "--config", config, "--listen", "127.0.0.1:0",
+                                                        "--db", DaemonTestEnvironment.workDirectory() + "/k.sqlite"])
+        #expect(serve.status == 1)
+        #expect(serve.stderr.contains("uses {union_phone}"))
+    }
+
     @Test func sighupReloadsAValidConfigurationAndKeepsTheOldOneOnErrors() async throws {
         let config = try DaemonTestEnvironment.copyOfConfig()
         let daemon = try DaemonProcess(arguments: ["serve", "--localization", DaemonTestEnvironment.localizationDirectory, "--config", config, "--listen", "127.0.0.1:0",
