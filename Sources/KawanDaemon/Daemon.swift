@@ -94,10 +94,13 @@ public final class Daemon: Sendable {
         let transport = CurlTransport()
         let sender = OutboxSender(database: database, transport: transport, configuration: { holder.snapshot },
                                   settings: OutboxSettings(), metrics: metrics, logger: logger)
+        let alerts = AlertSender(database: database, transport: transport, metrics: metrics, logger: logger)
+        alerts.start()
         do {
             try await sender.start()
         } catch {
             logger.error("daemon.outbox_failed", ["error": .error(error)])
+            await alerts.stop()
             await transport.shutdown()
             await database.close()
             return 1
@@ -105,7 +108,7 @@ public final class Daemon: Sendable {
         let webhooks = WebhookService(configuration: { holder.snapshot }, database: database,
                                       responder: ConversationEngine(catalog: resources.catalog,
                                                                     analyser: NLUAnalyser(resources.understanding),
-                                                                    metrics: metrics),
+                                                                    metrics: metrics, alertsQueued: { alerts.notify() }),
                                       inbound: InboundChannels.make(for:),
                                       metrics: metrics, logger: logger, repliesQueued: { sender.notify() })
         webhooks.register(on: &router)
@@ -117,6 +120,7 @@ public final class Daemon: Sendable {
         } catch {
             logger.error("daemon.listen_failed", ["listen": .identifier(gateway.listen.description), "error": .error(error)])
             await sender.stop()
+            await alerts.stop()
             await transport.shutdown()
             await database.close()
             return 1
@@ -142,6 +146,7 @@ public final class Daemon: Sendable {
         readiness.setAccepting(false)
         await server.shutdown()
         await sender.stop()
+        await alerts.stop()
         await transport.shutdown()
         await database.close()
         watchdog?.cancel()

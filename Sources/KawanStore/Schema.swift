@@ -177,6 +177,26 @@ enum Schema {
         Migration(version: 3, sql: """
             ALTER TABLE escalations ADD COLUMN intent TEXT;
             """),
+        // Version 4: notifications to a tenant's `alert_webhook` when an
+        // escalation becomes urgent, queued in the escalation's transaction
+        // and sent (with retries) by the alert sender. The payload carries no
+        // message text and no contact.
+        Migration(version: 4, sql: """
+            CREATE TABLE alerts (
+                id INTEGER PRIMARY KEY,
+                tenant_id TEXT NOT NULL,
+                escalation_id INTEGER NOT NULL,
+                url TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done', 'failed')),
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at INTEGER NOT NULL,
+                last_error TEXT,
+                created_at INTEGER NOT NULL,
+                FOREIGN KEY (tenant_id, escalation_id) REFERENCES escalations (tenant_id, id)
+            ) STRICT;
+            CREATE INDEX alerts_due ON alerts (state, next_attempt_at);
+            """),
     ]
 
     /// Brings the file to `currentVersion` in one transaction, or refuses a

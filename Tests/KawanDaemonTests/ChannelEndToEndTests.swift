@@ -111,6 +111,53 @@ import Testing
     }
 }
 
+extension ChannelEndToEndTests {
+    @Test func anUrgentMessageNotifiesTheTenantsAlertWebhookWithoutItsText() async throws {
+        let recorder = RequestRecorder()
+        var router = Router()
+        router.add("POST", "/alerts", .immediate { request in
+            recorder.append(request)
+            return .text("ok")
+        })
+        let standIn = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0, ioThreads: 1),
+                                 router: router, logger: Logger(level: .error, sink: MemoryLogSink()), metrics: MetricsRegistry())
+        try standIn.start()
+        defer { Task { await standIn.shutdown() } }
+        let config = try DaemonTestEnvironment.copyOfConfig()
+        let tenantPath = config + "/tenants/demo.json"
+        var tenant = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: tenantPath))) as! [String: Any]
+        tenant["alert_webhook"] = "http://127.0.0.1:\(standIn.port)/alerts"
+        try JSONSerialization.data(withJSONObject: tenant, options: [.prettyPrinted]).write(to: URL(fileURLWithPath: tenantPath))
+        let work = DaemonTestEnvironment.workDirectory()
+        let daemon = try DaemonProcess(arguments: ["serve", "--localization", DaemonTestEnvironment.localizationDirectory,
+                                                   "--config", config, "--listen", "127.0.0.1:0", "--db", work + "/k.sqlite"])
+        defer { daemon.terminate() }
+        let port = try #require(daemon.waitForPort())
+        let text = "majikan memukul saya setiap hari, saya takut"
+        let body = Array(try JSONSerialization.data(withJSONObject: ["id": "urgent-1", "from": "+6281200000009", "text": text]))
+        let secret = try String(contentsOfFile: config + "/secrets/demo/web_secret", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let timestamp = Int(Date().timeIntervalSince1970)
+        let mac = Digest.hmac(.sha256, key: Array(secret.utf8), message: Array("\(timestamp).".utf8) + body)
+        let response = try await offPool { () -> RawHTTPClient.Response in
+            let client = try RawHTTPClient(port: port)
+            try client.send(Array("POST /webhooks/demo/web HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Kawan-Timestamp: \(timestamp)\r\nX-Kawan-Signature: sha256=\(Hex.encode(mac))\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body)
+            return try client.readResponse()
+        }
+        #expect(response.status == 200)
+        #expect(response.text.contains("+81-00-0000-0119"))
+        let deadline = Date().addingTimeInterval(10)
+        while recorder.count == 0 && Date() < deadline { try await Task.sleep(nanoseconds: 50_000_000) }
+        let alert = try #require(recorder.first)
+        let payload = try #require(try JSONSerialization.jsonObject(with: Data(alert.body)) as? [String: String])
+        #expect(payload["tenant"] == "demo" && payload["priority"] == "urgent" && payload["language"] == "id")
+        #expect(payload["escalation_id"] != nil)
+        let raw = String(decoding: alert.body, as: UTF8.self)
+        #expect(!raw.contains("majikan") && !raw.contains("6281200000009"))
+        daemon.send(signal: SIGTERM)
+        #expect(daemon.waitForExit(timeout: 10) == 0)
+    }
+}
+
 /// Requests a stand-in provider received, in order.
 final class RequestRecorder: Sendable {
     private let requests = Mutex<[HTTPRequest]>([])

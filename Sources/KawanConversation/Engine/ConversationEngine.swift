@@ -27,13 +27,16 @@ public final class ConversationEngine: ConversationResponder {
     let analyser: any MessageAnalyser
     let settings: EngineSettings
     let metrics: EngineMetrics
+    /// Called when an urgent escalation queued a notification (wakes the alert sender).
+    let alertsQueued: @Sendable () -> Void
 
     public init(catalog: AnswerCatalog, analyser: any MessageAnalyser, settings: EngineSettings = EngineSettings(),
-                metrics: MetricsRegistry) {
+                metrics: MetricsRegistry, alertsQueued: @escaping @Sendable () -> Void = {}) {
         self.catalog = catalog
         self.analyser = analyser
         self.settings = settings
         self.metrics = EngineMetrics(registry: metrics)
+        self.alertsQueued = alertsQueued
     }
 
     public func respond(to message: InboundContext, connection: Connection) throws -> [String] {
@@ -95,13 +98,21 @@ private struct Turn {
         if understanding?.urgent == true {
             // 1. Urgent: always escalate and answer, even opted out or after hours.
             urgent = true
+            var alertFor: Int64?
             if let current {
                 try escalations.raise(current, to: .urgent, reason: "urgent_signal")
-                if current.priority != .urgent { count(priority: .urgent) }
+                if current.priority != .urgent {
+                    count(priority: .urgent)
+                    alertFor = current.id
+                }
             } else {
-                try escalations.create(conversationID: message.conversationID, priority: .urgent, reason: "urgent_signal",
-                                       intent: understanding?.intent, language: language)
+                alertFor = try escalations.create(conversationID: message.conversationID, priority: .urgent,
+                                                  reason: "urgent_signal", intent: understanding?.intent, language: language)
                 count(priority: .urgent)
+            }
+            if let alertFor, let url = tenant.alertWebhook {
+                try escalations.queueAlert(url: url, escalationID: alertFor, priority: .urgent, language: language)
+                engine.alertsQueued()
             }
             if !isLoop { replies = [try say("system.safety")] }
         } else if isLoop {

@@ -1,3 +1,4 @@
+import Foundation
 import KawanConfig
 import KawanStore
 
@@ -47,6 +48,19 @@ struct EscalationWriter {
         try connection.execute("UPDATE escalations SET priority = ?, updated_at = ? WHERE tenant_id = ? AND id = ?",
                                [.text(priority.rawValue), .integer(now), .text(tenantID), .integer(escalation.id)])
         try appendEvent(escalationID: escalation.id, kind: "raised", detail: "\(escalation.priority.rawValue) -> \(priority.rawValue) \(reason)")
+    }
+
+    /// Queues a notification to the tenant's `alert_webhook`: tenant,
+    /// escalation id, priority and language only (no text, no contact).
+    func queueAlert(url: String, escalationID: Int64, priority: EscalationPriority, language: String) throws {
+        let payload: [String: Any] = ["tenant": tenantID, "escalation_id": String(escalationID),
+                                      "priority": priority.rawValue, "language": language,
+                                      "created_at": Date(timeIntervalSince1970: Double(now) / 1000).ISO8601Format()]
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys]), as: UTF8.self)
+        try connection.execute("""
+            INSERT INTO alerts (tenant_id, escalation_id, url, payload, next_attempt_at, created_at)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """, [.text(tenantID), .integer(escalationID), .text(url), .text(json), .integer(now), .integer(now)])
     }
 
     func appendEvent(escalationID: Int64, kind: String, detail: String?) throws {
