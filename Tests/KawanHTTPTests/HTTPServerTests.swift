@@ -213,18 +213,22 @@ import Testing
         #expect(throws: (any Error).self) { _ = try RawHTTPClient(port: port, timeout: 1) }
     }
 
-    @Test func shutdownGiveUpAfterGrace() async throws {
+    @Test func shutdownGivesUpAfterGrace() async throws {
         let fixture = try ServerFixture { $0.shutdownGrace = 0.3 }
         let port = fixture.port
+        // The handler would take 30 s; the server must not wait for it.
         async let slow = offPool { () -> Bool in
             let client = try RawHTTPClient(port: port)
-            try client.send("GET /slow/5000 HTTP/1.1\r\nHost: x\r\n\r\n")
-            return client.waitForClose(timeout: 4)
+            try client.send("GET /slow/30000 HTTP/1.1\r\nHost: x\r\n\r\n")
+            return client.waitForClose(timeout: 20)
         }
         try await Task.sleep(nanoseconds: 200_000_000)
         let started = Date()
         await fixture.stop()
-        #expect(Date().timeIntervalSince(started) < 2)
+        // Generous bound: other suites share the two cores; the point is
+        // that shutdown ends long before the 30 s handler would.
+        #expect(Date().timeIntervalSince(started) < 15)
+        // Closed without a response.
         #expect(try await slow)
     }
 }
