@@ -5,7 +5,8 @@ import Foundation
 /// urgent message is flagged even when the classifier prefers another intent
 /// or abstains. Matching tolerates missing diacritics (it works on folded
 /// text), shorthand (after expansion), stretched letters and one-letter typos
-/// in whole words of seven letters or more (stems ending in `*` match exactly).
+/// after the first four letters of words of seven letters or more (stems
+/// ending in `*`: eight or more).
 struct SafetyNet: Sendable {
     /// One lexicon line: `family: phrase`. Latin phrases are words in order
     /// (a trailing `*` matches any ending, up to two other words may come
@@ -22,15 +23,20 @@ struct SafetyNet: Sendable {
         var maximumGap = SafetyNet.maximumWordGap
     }
 
-    private var latinIndex: [String: [Signal]] = [:]
+    private var latinSignals: [Signal] = []
+    /// Latin signals by a hash of the first `keyLength` bytes of their first part.
+    private var latinIndex: [UInt64: [Int]] = [:]
+    static let keyLength = 4
     private var ideographicSignals: [Signal] = []
     private(set) var signalCount = 0
     private(set) var families: Set<String> = []
 
     static let maximumWordGap = 2
-    /// Shorter words, and stems ending in `*`, must match exactly: one edit
-    /// turns "locked" into "locker", and the stem "sekarat" (dying) into "sekarang" (now).
+    /// Shorter words must match exactly: one edit turns "locked" into "locker".
     static let minimumFuzzyLength = 7
+    /// Stems ending in `*` shorter than this must match exactly: one edit turns
+    /// the stem "sekarat" (dying) into the start of "sekarang" (now).
+    static let minimumFuzzyStemLength = 8
     static let maximumCharacterGap = 8
 
     init() {}
@@ -75,13 +81,18 @@ struct SafetyNet: Sendable {
         if signal.ideographic {
             ideographicSignals.append(signal)
         } else {
-            latinIndex[Self.key(signal.parts[0]), default: []].append(signal)
+            latinIndex[Self.key(signal.parts[0].utf8.prefix(Self.keyLength)), default: []].append(latinSignals.count)
+            latinSignals.append(signal)
         }
         signalCount += 1
         families.insert(signal.family)
     }
 
-    private static func key(_ word: String) -> String { String(word.prefix(2)) }
+    private static func key(_ bytes: some Sequence<UInt8>) -> UInt64 {
+        var value: UInt64 = 0x5AFE_7E7
+        for byte in bytes { value = FeatureExtractor.mix(value, UInt64(byte)) }
+        return value
+    }
 
     /// The families of the danger signals found, sorted, without repeats.
     func signals(in message: PreparedMessage) -> [String] {
@@ -107,12 +118,10 @@ struct SafetyNet: Sendable {
 
     func debugPhrases(in message: PreparedMessage) -> [String] {
         var result: [String] = []
-        for signals in latinIndex.values {
-            for signal in signals {
-                var one = SafetyNet()
-                one.add(signal)
-                if !one.signals(in: message).isEmpty { result.append(signal.family + ": " + signal.parts.joined(separator: " ")) }
-            }
+        for signal in latinSignals {
+            var one = SafetyNet()
+            one.add(signal)
+            if !one.signals(in: message).isEmpty { result.append(signal.family + ": " + signal.parts.joined(separator: " ")) }
         }
         for signal in ideographicSignals {
             var one = SafetyNet()
@@ -125,9 +134,21 @@ struct SafetyNet: Sendable {
     private func matchLatin(_ words: [String], accented: [String], into found: inout Set<String>) {
         guard !latinIndex.isEmpty else { return }
         for start in words.indices {
-            guard let candidates = latinIndex[Self.key(words[start])] else { continue }
-            for signal in candidates where !found.contains(signal.family) {
-                if Self.matchesWords(signal, words, accented, start: start) { found.insert(signal.family) }
+            // A first part is filed under its first four bytes (or all of it when shorter):
+            // look the word up by its prefixes of one to four bytes.
+            var value: UInt64 = 0x5AFE_7E7
+            var length = 0
+            for byte in words[start].utf8 {
+                value = FeatureExtractor.mix(value, UInt64(byte))
+                length += 1
+                if let candidates = latinIndex[value] {
+                    for index in candidates where !found.contains(latinSignals[index].family) {
+                        if Self.matchesWords(latinSignals[index], words, accented, start: start) {
+                            found.insert(latinSignals[index].family)
+                        }
+                    }
+                }
+                if length == Self.keyLength { break }
             }
         }
     }
@@ -163,11 +184,15 @@ struct SafetyNet: Sendable {
     }
 
     static func wordMatches(_ word: String, part: String, prefix: Bool) -> Bool {
-        if prefix { return word.hasPrefix(part) }
-        if word == part { return true }
+        if prefix ? word.hasPrefix(part) : word == part { return true }
         let partBytes = Array(part.utf8)
-        guard partBytes.count >= minimumFuzzyLength else { return false }
-        return withinOneEdit(Array(word.utf8), partBytes)
+        guard partBytes.count >= (prefix ? minimumFuzzyStemLength : minimumFuzzyLength) else { return false }
+        let wordBytes = Array(word.utf8)
+        guard prefix else { return withinOneEdit(wordBytes, partBytes) }
+        for length in (partBytes.count - 1)...(partBytes.count + 1) where length <= wordBytes.count {
+            if withinOneEdit(Array(wordBytes[..<length]), partBytes) { return true }
+        }
+        return false
     }
 
     /// True when one insertion, deletion, substitution or swap of neighbours turns a into b.
