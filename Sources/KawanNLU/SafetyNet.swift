@@ -9,7 +9,7 @@ import Foundation
 /// ending in `*`: eight or more).
 struct SafetyNet: Sendable {
     /// One lexicon line: `family: phrase`. Latin phrases are words in order
-    /// (a trailing `*` matches any ending, up to two other words may come
+    /// (a trailing `*` matches any ending, up to three other words may come
     /// between); Japanese phrases are substrings in order, a few characters apart.
     struct Signal: Sendable {
         var family: String
@@ -19,7 +19,8 @@ struct SafetyNet: Sendable {
         var partIsPrefix: [Bool]
         var ideographic: Bool
         /// Words allowed between two parts: Vietnamese words are syllables, so
-        /// its phrases allow one ("bị chủ đánh"), other languages two.
+        /// its phrases allow one ("bị chủ đánh"), other languages three
+        /// ("kinuha ni amo yung phone").
         var maximumGap = SafetyNet.maximumWordGap
     }
 
@@ -31,7 +32,7 @@ struct SafetyNet: Sendable {
     private(set) var signalCount = 0
     private(set) var families: Set<String> = []
 
-    static let maximumWordGap = 2
+    static let maximumWordGap = 3
     /// Shorter words must match exactly: one edit turns "locked" into "locker".
     static let minimumFuzzyLength = 7
     /// Stems ending in `*` shorter than this must match exactly: one edit turns
