@@ -93,6 +93,9 @@ struct FeatureSettings: Sendable, Equatable {
     /// One feature per writing system seen (kana, kanji, Vietnamese letters):
     /// decisive for language identification even on words never seen in training.
     var scriptFeatures = false
+    /// Character n-grams stop at spaces (scikit-learn's `char_wb`); word
+    /// bigrams then carry what crosses words.
+    var gramsWithinWords = false
 }
 
 /// The text of a message prepared for feature hashing, after normalisation
@@ -139,20 +142,23 @@ struct PreparedMessage: Sendable {
 
     /// "3bln" → ["3", "bln"]; nil when the token has no digit next to a letter.
     static func splitDigits(_ word: String) -> [String]? {
+        let bytes = word.utf8
+        guard bytes.contains(where: { $0 >= 0x30 && $0 <= 0x39 }),
+              bytes.contains(where: { $0 < 0x30 || $0 > 0x39 }) else { return nil }
         var parts: [String] = []
-        var current = ""
+        var current: [UInt8] = []
         var currentIsDigit = false
-        for character in word {
-            let isDigit = character.isASCII && character.isNumber
+        for byte in bytes {
+            let isDigit = byte >= 0x30 && byte <= 0x39
             if !current.isEmpty && isDigit != currentIsDigit {
-                parts.append(current)
-                current = ""
+                parts.append(String(decoding: current, as: UTF8.self))
+                current.removeAll(keepingCapacity: true)
             }
             currentIsDigit = isDigit
-            current.append(character)
+            current.append(byte)
         }
-        if !current.isEmpty { parts.append(current) }
-        return parts.count > 1 ? parts : nil
+        if !current.isEmpty { parts.append(String(decoding: current, as: UTF8.self)) }
+        return parts
     }
 }
 
@@ -188,9 +194,9 @@ enum FeatureExtractor {
             for scalar in word.unicodeScalars { stream.append(scalar.value) }
             stream.append(32)
         }
-        appendGrams(stream, seed: characterSeed, grams: settings.characterGrams, mask: mask, onlyAccented: false, into: &indices)
+        appendGrams(stream, seed: characterSeed, grams: settings.characterGrams, mask: mask, onlyAccented: false, withinWords: settings.gramsWithinWords, into: &indices)
         if hasAccents {
-            appendGrams(accented, seed: accentedSeed, grams: settings.characterGrams, mask: mask, onlyAccented: true, into: &indices)
+            appendGrams(accented, seed: accentedSeed, grams: settings.characterGrams, mask: mask, onlyAccented: true, withinWords: settings.gramsWithinWords, into: &indices)
         }
 
         if settings.scriptFeatures {
@@ -233,7 +239,7 @@ enum FeatureExtractor {
     }
 
     private static func appendGrams(_ scalars: [UInt32], seed: UInt64, grams: ClosedRange<Int>, mask: UInt64,
-                                    onlyAccented: Bool, into indices: inout [Int32]) {
+                                    onlyAccented: Bool, withinWords: Bool, into indices: inout [Int32]) {
         let count = scalars.count
         for start in 0..<count {
             var value = seed
@@ -249,6 +255,7 @@ enum FeatureExtractor {
                     if length == 1 && scalar == 32 { continue }
                     indices.append(Int32(truncatingIfNeeded: value & mask))
                 }
+                if withinWords && scalar == 32 && length > 1 { break }
             }
         }
     }

@@ -109,6 +109,8 @@ public final class LanguageUnderstanding: Sendable {
         self.safetyNet = safetyNet
         trainingExampleCount = labelled.count
         trainingSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        // Training's temporary feature vectors (tens of MB) go back to the system.
+        _ = releaseFreeHeapMemory(0)
     }
 
     static func wordLists(directory: String) throws(LanguageUnderstandingError) -> [(text: String, language: MessageLanguage)] {
@@ -176,3 +178,9 @@ private final class TrainingResults: @unchecked Sendable {
         return stored
     }
 }
+
+/// glibc's `malloc_trim`, which Swift's Glibc module does not export: returns
+/// freed heap pages to the system so the resident size is the models', not
+/// training's peak.
+@_silgen_name("malloc_trim")
+private func releaseFreeHeapMemory(_ pad: Int) -> Int32

@@ -16,7 +16,11 @@ struct LinearModel: Sendable {
     private(set) var bias: [Lanes]
 
     struct TrainingSettings: Sendable, Equatable {
+        /// Passes over the data; small training sets get more, up to `updates`
+        /// steps in all (at most `maximumEpochs` passes).
         var epochs: Int
+        var updates = 0
+        var maximumEpochs = 60
         var learningRate: Float
         var seed: UInt64
     }
@@ -36,7 +40,8 @@ struct LinearModel: Sendable {
         var order = Array(examples.indices)
         var random = SplitMix64(seed: settings.seed)
         var gradient = [Lanes](repeating: .zero, count: chunks)
-        for epoch in 0..<settings.epochs {
+        let epochs = min(settings.maximumEpochs, max(settings.epochs, settings.updates / max(1, examples.count)))
+        for epoch in 0..<epochs {
             for index in stride(from: order.count - 1, to: 0, by: -1) {
                 let other = Int(random.next() % UInt64(index + 1))
                 order.swapAt(index, other)

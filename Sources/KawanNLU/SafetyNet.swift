@@ -16,6 +16,8 @@ struct SafetyNet: Sendable {
         var parts: [String]
         /// `parts` as written in the lexicon, with diacritics.
         var accentedParts: [String]
+        /// `parts` as scalars, for Japanese substring search.
+        var scalarParts: [[Unicode.Scalar]]
         var partIsPrefix: [Bool]
         var ideographic: Bool
         /// Words allowed between two parts: Vietnamese words are syllables, so
@@ -29,6 +31,8 @@ struct SafetyNet: Sendable {
     private var latinIndex: [UInt64: [Int]] = [:]
     static let keyLength = 4
     private var ideographicSignals: [Signal] = []
+    /// Japanese signals by the first character of their first part.
+    private var ideographicIndex: [Unicode.Scalar: [Int]] = [:]
     private(set) var signalCount = 0
     private(set) var families: Set<String> = []
 
@@ -74,12 +78,14 @@ struct SafetyNet: Sendable {
             prefixes.append(isPrefix)
         }
         guard let first = parts.first?.unicodeScalars.first else { return nil }
-        return Signal(family: family, parts: parts, accentedParts: accentedParts, partIsPrefix: prefixes,
+        return Signal(family: family, parts: parts, accentedParts: accentedParts,
+                      scalarParts: parts.map { Array($0.unicodeScalars) }, partIsPrefix: prefixes,
                       ideographic: first.value >= 0x2000)
     }
 
     mutating func add(_ signal: Signal) {
         if signal.ideographic {
+            ideographicIndex[signal.scalarParts[0][0], default: []].append(ideographicSignals.count)
             ideographicSignals.append(signal)
         } else {
             latinIndex[Self.key(signal.parts[0].utf8.prefix(Self.keyLength)), default: []].append(latinSignals.count)
@@ -99,18 +105,23 @@ struct SafetyNet: Sendable {
     func signals(in message: PreparedMessage) -> [String] {
         var found: Set<String> = []
         matchLatin(message.words, accented: message.accentedWords, into: &found)
-        let rawTokens = message.tokens.filter { $0.kind == .word }
-        let raw = rawTokens.map(\.folded)
-        if raw != message.words { matchLatin(raw, accented: rawTokens.map(\.text), into: &found) }
-        if !ideographicSignals.isEmpty {
+        // Also the words as typed, when shorthand expansion changed them.
+        if message.words.count != message.tokens.count || zip(message.words, message.tokens).contains(where: { $0 != $1.folded }) {
+            let rawTokens = message.tokens.filter { $0.kind == .word }
+            matchLatin(rawTokens.map(\.folded), accented: rawTokens.map(\.text), into: &found)
+        }
+        if !ideographicSignals.isEmpty && message.tokens.contains(where: { $0.kind == .ideographic }) {
             var stream: [Unicode.Scalar] = []
             for token in message.tokens where token.kind == .ideographic {
                 stream.append(contentsOf: token.folded.unicodeScalars)
                 stream.append(" ")
             }
-            if !stream.isEmpty {
-                for signal in ideographicSignals where !found.contains(signal.family) {
-                    if Self.matchesCharacters(signal, stream) { found.insert(signal.family) }
+            for start in stream.indices {
+                guard let candidates = ideographicIndex[stream[start]] else { continue }
+                for index in candidates where !found.contains(ideographicSignals[index].family) {
+                    if Self.matchesCharacters(ideographicSignals[index].scalarParts, stream, start: start) {
+                        found.insert(ideographicSignals[index].family)
+                    }
                 }
             }
         }
@@ -210,14 +221,16 @@ struct SafetyNet: Sendable {
         return a[i...] == b[(i + 1)...]
     }
 
-    private static func matchesCharacters(_ signal: Signal, _ stream: [Unicode.Scalar]) -> Bool {
-        var searchFrom = 0
-        var limit = stream.count
-        for part in signal.parts {
-            let needle = Array(part.unicodeScalars)
-            guard let found = firstIndex(of: needle, in: stream, from: searchFrom, before: limit) else { return false }
-            searchFrom = found + needle.count
-            limit = searchFrom + maximumCharacterGap
+    /// The first part at `start`, each later part beginning at most
+    /// `maximumCharacterGap` characters after the end of the one before.
+    private static func matchesCharacters(_ parts: [[Unicode.Scalar]], _ stream: [Unicode.Scalar], start: Int) -> Bool {
+        guard let first = firstIndex(of: parts[0], in: stream, from: start, before: start), first == start else { return false }
+        var searchFrom = start + parts[0].count
+        for part in parts.dropFirst() {
+            guard let found = firstIndex(of: part, in: stream, from: searchFrom, before: searchFrom + maximumCharacterGap) else {
+                return false
+            }
+            searchFrom = found + part.count
         }
         return true
     }

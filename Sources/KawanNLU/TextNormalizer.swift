@@ -24,7 +24,9 @@ struct NormalizedToken: Equatable, Sendable {
 /// "TOLOOONG", "ｔｏｌｏｎｇ" and "tolong" look alike, and "không" and "khong" share features.
 enum TextNormalizer {
     static func tokens(_ text: String) -> [NormalizedToken] {
-        let normalized = text.precomposedStringWithCompatibilityMapping.lowercased()
+        // Most messages are plain ASCII, which NFKC leaves unchanged: skip the costly call.
+        let isASCII = text.utf8.allSatisfy { $0 < 0x80 }
+        let normalized = (isASCII ? text : text.precomposedStringWithCompatibilityMapping).lowercased()
         var tokens: [NormalizedToken] = []
         var current = String.UnicodeScalarView()
         var currentKind = NormalizedToken.Kind.number
