@@ -6,7 +6,8 @@
 //   kawan-nlu-bench [--localization DIR] [--messages FILE.jsonl] [--seconds 5]
 //
 // Messages are replayed round-robin from FILE (default: the corpus itself).
-// Run through Benchmarks/nlu-bench.sh, which builds it in release mode.
+// Run through Benchmarks/nlu-bench.sh, which builds it in release mode and
+// pins it to one core.
 import Foundation
 import KawanNLU
 
