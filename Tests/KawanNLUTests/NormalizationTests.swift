@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import KawanNLU
 
@@ -48,5 +49,26 @@ import Testing
             == ["please", "help", "i", "cannot", "go", "out", "_sad", "_pray"])
         // English shorthand is understood inside other languages too.
         #expect(words("pls tulong", .tagalog) == ["please", "tulong"])
+    }
+}
+
+@Suite struct CompatibilityShortcutTests {
+    /// The shortcut must only skip NFKC where NFKC changes nothing.
+    @Test func shortcutAgreesWithFoundation() {
+        var samples = ["gaji sy blm dibyr", "Tôi không được trả lương đầy đủ", "社長に殴られた、パスポートがない。",
+                       "「助けて」", "ｶﾞｲｺｸｼﾞﾝ", "ＴＯＬＯＮＧ", "e\u{301}", "ﬁle", "㈱会社", "…", "①", "𝐡𝐞𝐥𝐩", "😭🙏❤️"]
+        // Every scalar of the ranges the shortcut accepts, one at a time.
+        for value in UInt32(0)...0x2FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let text = String(scalar)
+            if TextNormalizer.isCompatibilityNormalized(text) { samples.append(text) }
+        }
+        for text in samples where TextNormalizer.isCompatibilityNormalized(text) {
+            #expect(text.precomposedStringWithCompatibilityMapping.unicodeScalars.elementsEqual(text.unicodeScalars),
+                    "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+        #expect(!TextNormalizer.isCompatibilityNormalized("ｶ"))
+        #expect(!TextNormalizer.isCompatibilityNormalized("e\u{301}"))
+        #expect(TextNormalizer.isCompatibilityNormalized("Tôi không được"))
     }
 }
