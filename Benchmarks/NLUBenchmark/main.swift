@@ -6,7 +6,8 @@
 //   kawan-nlu-bench [--localization DIR] [--messages FILE.jsonl] [--seconds 5]
 //
 // Messages are replayed round-robin from FILE (default: the corpus itself).
-// Run through Benchmarks/nlu-bench.sh, which builds it in release mode.
+// Run through Benchmarks/nlu-bench.sh, which builds it in release mode and
+// pins it to one core.
 import Foundation
 import KawanNLU
 
@@ -105,5 +106,7 @@ print(String(format: "start-up:            %.3f s (training %.3f s on %d example
              understanding.trainingSeconds, understanding.trainingExampleCount))
 print(String(format: "calibration:         temperature %.3f, abstain below %.2f, urgent at %.2f (chosen on held-out fifth)",
              understanding.temperature, understanding.abstentionThreshold, understanding.urgentThreshold))
+print(String(format: "held-out fifth:      intent accuracy %.3f, urgent recall %.3f, urgent precision %.3f",
+             understanding.heldOut.accuracy, understanding.heldOut.urgentRecall, understanding.heldOut.urgentPrecision))
 print(String(format: "model weights:       %.1f MB; resident growth during start-up %.1f MB; resident now %.1f MB",
              Double(understanding.modelBytes) / 1e6, Double(residentAfter - residentBefore) / 1e6, Double(residentBytes()) / 1e6))

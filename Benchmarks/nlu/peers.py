@@ -51,6 +51,8 @@ def score(rows, predictions, flagged, languages=None):
             predicted = sum(1 for _, p, _ in labelled if p == label)
             total += 0 if actual + predicted == 0 else 2 * tp / (actual + predicted)
         result["macro_f1"] = total / len(labels)
+        others = [p for r, p, _ in labelled if r["intent"] == "other"]
+        result["other_recall"] = sum(p == "other" for p in others) / len(others) if others else None
         urgent = [f for r, _, f in labelled if r["intent"] in URGENT]
         result["urgent_recall"] = sum(urgent) / len(urgent) if urgent else None
         flagged_rows = [r for r, _, f in labelled if f]

@@ -52,6 +52,7 @@ enum CalibrationSearch {
         // times as much as precision), the safety net's lexicons included.
         var urgentThreshold = 1.01
         var bestScore = -1.0
+        var urgentFigures = (recall: 0.0, precision: 0.0)
         for step in 1...19 {
             let threshold = Double(step) * 0.05
             var truePositives = 0, flagged = 0, actual = 0
@@ -69,10 +70,14 @@ enum CalibrationSearch {
             if score > bestScore {
                 bestScore = score
                 urgentThreshold = threshold
+                urgentFigures = (recall, precision)
             }
         }
         return IntentClassifier.Calibration(temperature: best.temperature, abstentionThreshold: bestThreshold.threshold,
-                                            urgentThreshold: urgentThreshold)
+                                            urgentThreshold: urgentThreshold,
+                                            heldOut: HeldOutFigures(accuracy: Double(bestThreshold.correct) / Double(heldOut.count),
+                                                                    urgentRecall: urgentFigures.recall,
+                                                                    urgentPrecision: urgentFigures.precision))
     }
 }
 

@@ -28,6 +28,9 @@ extension EvaluationReport {
             "worst_confusions": worstConfusions.prefix(10).map {
                 ["label": $0.label, "predicted": $0.predicted, "count": $0.count, "examples": $0.examples] as [String: Any]
             },
+            "language_confusions": languageConfusions.prefix(10).map {
+                ["lang": $0.label, "detected": $0.predicted, "count": $0.count, "examples": $0.examples] as [String: Any]
+            },
         ]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return String(decoding: data, as: UTF8.self)
@@ -80,6 +83,14 @@ extension EvaluationReport {
             lines.append("")
             lines.append("worst confusions (label -> prediction)")
             for confusion in worstConfusions.prefix(10) {
+                lines.append("\(confusion.count)x \(confusion.label) -> \(confusion.predicted)")
+                for example in confusion.examples { lines.append("    \(example)") }
+            }
+        }
+        if !languageConfusions.isEmpty {
+            lines.append("")
+            lines.append("language confusions (lang -> detected)")
+            for confusion in languageConfusions.prefix(10) {
                 lines.append("\(confusion.count)x \(confusion.label) -> \(confusion.predicted)")
                 for example in confusion.examples { lines.append("    \(example)") }
             }

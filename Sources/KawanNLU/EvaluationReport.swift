@@ -38,6 +38,8 @@ public struct EvaluationReport: Sendable, Equatable {
     public var confusion: [String: [String: Int]]
     /// Label/prediction pairs that differ, most frequent first.
     public var worstConfusions: [Confusion]
+    /// Language/detected-language pairs that differ, most frequent first.
+    public var languageConfusions: [Confusion]
 
     /// Pairs each example with its analysis (same order) and counts.
     public init(examples: [LabeledExample], analyses: [Analysis]) {
@@ -51,6 +53,7 @@ public struct EvaluationReport: Sendable, Equatable {
         var perLanguageTallies: [String: (n: Int, intent: Tally, language: Tally, urgent: Tally)] = [:]
         var confusion: [String: [String: Int]] = [:]
         var confusionExamples: [String: [String]] = [:]
+        var languageMistakes: [String: (count: Int, examples: [String])] = [:]
 
         for (example, analysis) in zip(examples, analyses) {
             var languageTally = perLanguageTallies[example.languageCode] ?? (0, Tally(), Tally(), Tally())
@@ -59,6 +62,13 @@ public struct EvaluationReport: Sendable, Equatable {
                 let right = analysis.language == expected
                 languageCounts.add(right)
                 languageTally.language.add(right)
+                if !right {
+                    let key = example.languageCode + "\u{1}" + analysis.language.rawValue
+                    var mistake = languageMistakes[key] ?? (0, [])
+                    mistake.count += 1
+                    if mistake.examples.count < 3 { mistake.examples.append(example.text) }
+                    languageMistakes[key] = mistake
+                }
             }
             if let label = example.intent {
                 let predicted = analysis.intent ?? HotlineIntent.other
@@ -116,6 +126,10 @@ public struct EvaluationReport: Sendable, Equatable {
         }
         confusions.sort { ($0.count, $1.label, $1.predicted) > ($1.count, $0.label, $0.predicted) }
         worstConfusions = confusions
+        languageConfusions = languageMistakes.map { key, mistake in
+            let parts = key.split(separator: "\u{1}").map(String.init)
+            return Confusion(label: parts[0], predicted: parts[1], count: mistake.count, examples: mistake.examples)
+        }.sorted { ($0.count, $1.label, $1.predicted) > ($1.count, $0.label, $0.predicted) }
     }
 
     /// Runs every example through `understanding` and counts.

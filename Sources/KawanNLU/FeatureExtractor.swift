@@ -35,8 +35,12 @@ struct TermWeighting: Sendable {
     }
 
     func vector(_ buckets: [Int32]) -> FeatureVector {
-        var sorted = buckets
-        sorted.sort()
+        guard !inverseDocumentFrequency.isEmpty else {
+            // Plain counts: repeats stay repeated, which is the same dot product.
+            let value: Float = buckets.isEmpty ? 0 : 1 / Float(buckets.count).squareRoot()
+            return FeatureVector(indices: buckets, values: [Float](repeating: value, count: buckets.count))
+        }
+        let sorted = TermWeighting.radixSorted(buckets)
         var indices: [Int32] = []
         var values: [Float] = []
         indices.reserveCapacity(sorted.count)
@@ -47,8 +51,7 @@ struct TermWeighting: Sendable {
             let bucket = sorted[position]
             var run = 1
             while position + run < sorted.count && sorted[position + run] == bucket { run += 1 }
-            var weight: Float = 1 + log(Float(run))
-            if !inverseDocumentFrequency.isEmpty { weight *= inverseDocumentFrequency[Int(bucket)] }
+            let weight = (1 + log(Float(run))) * inverseDocumentFrequency[Int(bucket)]
             indices.append(bucket)
             values.append(weight)
             norm += weight * weight
@@ -60,14 +63,39 @@ struct TermWeighting: Sendable {
         }
         return FeatureVector(indices: indices, values: values)
     }
+
+    /// Buckets are below 2^16: two counting passes of eight bits sort them
+    /// several times faster than a comparison sort.
+    static func radixSorted(_ buckets: [Int32]) -> [Int32] {
+        var source = buckets
+        var target = [Int32](repeating: 0, count: buckets.count)
+        for shift in [Int32(0), 8] {
+            var counts = [Int](repeating: 0, count: 257)
+            for bucket in source { counts[Int((bucket >> shift) & 0xFF) + 1] += 1 }
+            for digit in 1...256 { counts[digit] += counts[digit - 1] }
+            for bucket in source {
+                let digit = Int((bucket >> shift) & 0xFF)
+                target[counts[digit]] = bucket
+                counts[digit] += 1
+            }
+            swap(&source, &target)
+        }
+        return source
+    }
 }
 
 /// What a model looks at. Intent and language models use different views.
 struct FeatureSettings: Sendable, Equatable {
-    /// log2 of the number of hashed buckets.
+    /// log2 of the number of hashed buckets (at most 16: `TermWeighting` sorts 16-bit keys).
     var bits: Int
     var characterGrams: ClosedRange<Int>
     var wordBigrams: Bool
+    /// One feature per writing system seen (kana, kanji, Vietnamese letters):
+    /// decisive for language identification even on words never seen in training.
+    var scriptFeatures = false
+    /// Character n-grams stop at spaces (scikit-learn's `char_wb`); word
+    /// bigrams then carry what crosses words.
+    var gramsWithinWords = false
 }
 
 /// The text of a message prepared for feature hashing, after normalisation
@@ -114,20 +142,23 @@ struct PreparedMessage: Sendable {
 
     /// "3bln" → ["3", "bln"]; nil when the token has no digit next to a letter.
     static func splitDigits(_ word: String) -> [String]? {
+        let bytes = word.utf8
+        guard bytes.contains(where: { $0 >= 0x30 && $0 <= 0x39 }),
+              bytes.contains(where: { $0 < 0x30 || $0 > 0x39 }) else { return nil }
         var parts: [String] = []
-        var current = ""
+        var current: [UInt8] = []
         var currentIsDigit = false
-        for character in word {
-            let isDigit = character.isASCII && character.isNumber
+        for byte in bytes {
+            let isDigit = byte >= 0x30 && byte <= 0x39
             if !current.isEmpty && isDigit != currentIsDigit {
-                parts.append(current)
-                current = ""
+                parts.append(String(decoding: current, as: UTF8.self))
+                current.removeAll(keepingCapacity: true)
             }
             currentIsDigit = isDigit
-            current.append(character)
+            current.append(byte)
         }
-        if !current.isEmpty { parts.append(current) }
-        return parts.count > 1 ? parts : nil
+        if !current.isEmpty { parts.append(String(decoding: current, as: UTF8.self)) }
+        return parts
     }
 }
 
@@ -140,6 +171,7 @@ enum FeatureExtractor {
     private static let wordSeed: UInt64 = 0x1656_67B1_9E37_79F9
     private static let rawWordSeed: UInt64 = 0x85EB_CA77_C2B2_AE63
     private static let bigramSeed: UInt64 = 0x27D4_EB2F_1656_67C5
+    private static let scriptSeed: UInt64 = 0x94D0_49BB_1331_11EB
 
     /// The hashed buckets of every feature, with repeats (term frequency).
     static func buckets(_ message: PreparedMessage, settings: FeatureSettings) -> [Int32] {
@@ -162,9 +194,28 @@ enum FeatureExtractor {
             for scalar in word.unicodeScalars { stream.append(scalar.value) }
             stream.append(32)
         }
-        appendGrams(stream, seed: characterSeed, grams: settings.characterGrams, mask: mask, onlyAccented: false, into: &indices)
+        appendGrams(stream, seed: characterSeed, grams: settings.characterGrams, mask: mask, onlyAccented: false, withinWords: settings.gramsWithinWords, into: &indices)
         if hasAccents {
-            appendGrams(accented, seed: accentedSeed, grams: settings.characterGrams, mask: mask, onlyAccented: true, into: &indices)
+            appendGrams(accented, seed: accentedSeed, grams: settings.characterGrams, mask: mask, onlyAccented: true, withinWords: settings.gramsWithinWords, into: &indices)
+        }
+
+        if settings.scriptFeatures {
+            var scripts: Set<UInt64> = []
+            for token in message.tokens {
+                for scalar in token.text.unicodeScalars {
+                    switch scalar.value {
+                    case 0x3040...0x30FF, 0xFF66...0xFF9F: scripts.insert(1)  // kana
+                    case 0x4E00...0x9FFF, 0x3400...0x4DBF: scripts.insert(2)  // kanji
+                    case 0x1EA0...0x1EF9, 0x1A0, 0x1A1, 0x1AF, 0x1B0, 0x102, 0x103, 0x110, 0x111: scripts.insert(3)  // Vietnamese letters
+                    default: break
+                    }
+                }
+            }
+            for script in scripts.sorted() {
+                let bucket = Int32(truncatingIfNeeded: mix(scriptSeed, script) & mask)
+                // Weighted like several n-grams so that one unseen word is enough.
+                for _ in 0..<4 { indices.append(bucket) }
+            }
         }
 
         // Words (Latin words, numbers and emoji; ideographic runs are covered by the n-grams).
@@ -188,7 +239,7 @@ enum FeatureExtractor {
     }
 
     private static func appendGrams(_ scalars: [UInt32], seed: UInt64, grams: ClosedRange<Int>, mask: UInt64,
-                                    onlyAccented: Bool, into indices: inout [Int32]) {
+                                    onlyAccented: Bool, withinWords: Bool, into indices: inout [Int32]) {
         let count = scalars.count
         for start in 0..<count {
             var value = seed
@@ -204,6 +255,7 @@ enum FeatureExtractor {
                     if length == 1 && scalar == 32 { continue }
                     indices.append(Int32(truncatingIfNeeded: value & mask))
                 }
+                if withinWords && scalar == 32 && length > 1 { break }
             }
         }
     }

@@ -3,7 +3,7 @@
 /// project's corpus plus per-language word lists (Malay words are listed
 /// under Indonesian, which is how a Malay message is answered).
 struct LanguageIdentifier: Sendable {
-    static let settings = FeatureSettings(bits: 16, characterGrams: 1...4, wordBigrams: false)
+    static let settings = FeatureSettings(bits: 16, characterGrams: 1...4, wordBigrams: false, scriptFeatures: true)
     static let training = LinearModel.TrainingSettings(epochs: 6, learningRate: 0.8, seed: 0x4C49_44)
 
     private let model: LinearModel

@@ -60,19 +60,18 @@ public final class LanguageUnderstanding: Sendable {
         guard labels.count >= 2 else {
             throw .notEnoughExamples(path: corpusPath, reason: "needs examples of at least two intents, found \(labels.count)")
         }
-        if let languageSource {
-            languageIdentifier = languageSource
-        } else {
-            var samples = extraLanguageSamples
+        var languageSamples = extraLanguageSamples
+        if languageSource == nil {
             for example in labelled {
-                if let language = MessageLanguage(labelCode: example.languageCode) { samples.append((example.text, language)) }
+                if let language = MessageLanguage(labelCode: example.languageCode) {
+                    languageSamples.append((example.text, language))
+                }
             }
             // Workers often type without diacritics: learn every language in its folded form too.
-            for sample in samples {
+            for sample in languageSamples {
                 let folded = TextNormalizer.fold(sample.text.lowercased())
-                if folded != sample.text.lowercased() { samples.append((folded, sample.language)) }
+                if folded != sample.text.lowercased() { languageSamples.append((folded, sample.language)) }
             }
-            languageIdentifier = LanguageIdentifier(samples: samples)
         }
         var examples: [IntentClassifier.Example] = []
         var signals: [[String]] = []
@@ -83,14 +82,35 @@ public final class LanguageUnderstanding: Sendable {
             examples.append(IntentClassifier.Example(buckets: IntentClassifier.buckets(message), label: example.intent!))
             signals.append(safetyNet.signals(in: message))
         }
-        let calibration = CalibrationSearch.choose(examples: examples, signals: signals, labels: labels)
-        var classifier = IntentClassifier(examples: examples, labels: labels)
-        classifier.calibration = calibration
+        // The three trainings are independent: run them side by side.
+        let results = TrainingResults()
+        let finalExamples = examples
+        let finalSignals = signals
+        let samples = languageSamples
+        DispatchQueue.concurrentPerform(iterations: 3) { job in
+            switch job {
+            case 0:
+                let identifier = languageSource ?? LanguageIdentifier(samples: samples)
+                results.store { $0.languageIdentifier = identifier }
+            case 1:
+                let calibration = CalibrationSearch.choose(examples: finalExamples, signals: finalSignals, labels: labels)
+                results.store { $0.calibration = calibration }
+            default:
+                let classifier = IntentClassifier(examples: finalExamples, labels: labels)
+                results.store { $0.classifier = classifier }
+            }
+        }
+        let trained = results.values
+        languageIdentifier = trained.languageIdentifier!
+        var classifier = trained.classifier!
+        classifier.calibration = trained.calibration!
         self.classifier = classifier
         self.abbreviations = abbreviations
         self.safetyNet = safetyNet
         trainingExampleCount = labelled.count
         trainingSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        // Training's temporary feature vectors (tens of MB) go back to the system.
+        _ = releaseFreeHeapMemory(0)
     }
 
     static func wordLists(directory: String) throws(LanguageUnderstandingError) -> [(text: String, language: MessageLanguage)] {
@@ -110,6 +130,7 @@ public final class LanguageUnderstanding: Sendable {
     public var temperature: Double { Double(classifier.calibration.temperature) }
     public var abstentionThreshold: Double { classifier.calibration.abstentionThreshold }
     public var urgentThreshold: Double { classifier.calibration.urgentThreshold }
+    public var heldOut: HeldOutFigures { classifier.calibration.heldOut }
     /// The intent labels the classifier knows (sorted; `other` included when trained on it).
     public var labels: [String] { classifier.labels }
     /// Bytes held by the two models' weights.
@@ -133,3 +154,33 @@ public final class LanguageUnderstanding: Sendable {
                         candidates: decision.candidates)
     }
 }
+
+/// Collects the results of the parallel trainings at start-up.
+private final class TrainingResults: @unchecked Sendable {
+    struct Values {
+        var languageIdentifier: LanguageIdentifier?
+        var calibration: IntentClassifier.Calibration?
+        var classifier: IntentClassifier?
+    }
+
+    private let lock = NSLock()
+    private var stored = Values()
+
+    func store(_ update: (inout Values) -> Void) {
+        lock.lock()
+        update(&stored)
+        lock.unlock()
+    }
+
+    var values: Values {
+        lock.lock()
+        defer { lock.unlock() }
+        return stored
+    }
+}
+
+/// glibc's `malloc_trim`, which Swift's Glibc module does not export: returns
+/// freed heap pages to the system so the resident size is the models', not
+/// training's peak.
+@_silgen_name("malloc_trim")
+private func releaseFreeHeapMemory(_ pad: Int) -> Int32

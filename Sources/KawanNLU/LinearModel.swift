@@ -4,14 +4,23 @@ import Foundation
 /// stochastic gradient descent in a fixed order (a seeded shuffle), so the
 /// same examples always give the same weights.
 struct LinearModel: Sendable {
+    typealias Lanes = SIMD8<Float>
+
     let classCount: Int
     let bits: Int
-    /// Bucket-major: the `classCount` weights of bucket b start at b * classCount.
-    private(set) var weights: [Float]
-    private(set) var bias: [Float]
+    /// Weights per bucket, padded to whole groups of eight classes so that
+    /// scoring and updates run eight classes per instruction.
+    let chunks: Int
+    /// Bucket-major: bucket b's weights are lanes b * chunks ..< (b + 1) * chunks.
+    private(set) var weights: [Lanes]
+    private(set) var bias: [Lanes]
 
     struct TrainingSettings: Sendable, Equatable {
+        /// Passes over the data; small training sets get more, up to `updates`
+        /// steps in all (at most `maximumEpochs` passes).
         var epochs: Int
+        var updates = 0
+        var maximumEpochs = 60
         var learningRate: Float
         var seed: UInt64
     }
@@ -19,17 +28,20 @@ struct LinearModel: Sendable {
     init(classCount: Int, bits: Int) {
         self.classCount = classCount
         self.bits = bits
-        weights = [Float](repeating: 0, count: (1 << bits) * classCount)
-        bias = [Float](repeating: 0, count: classCount)
+        chunks = (classCount + 7) / 8
+        weights = [Lanes](repeating: .zero, count: (1 << bits) * chunks)
+        bias = [Lanes](repeating: .zero, count: chunks)
     }
 
     static func train(_ examples: [(features: FeatureVector, label: Int)], classCount: Int, bits: Int,
                       settings: TrainingSettings) -> LinearModel {
         var model = LinearModel(classCount: classCount, bits: bits)
+        let chunks = model.chunks
         var order = Array(examples.indices)
         var random = SplitMix64(seed: settings.seed)
-        var probabilities = [Float](repeating: 0, count: classCount)
-        for epoch in 0..<settings.epochs {
+        var gradient = [Lanes](repeating: .zero, count: chunks)
+        let epochs = min(settings.maximumEpochs, max(settings.epochs, settings.updates / max(1, examples.count)))
+        for epoch in 0..<epochs {
             for index in stride(from: order.count - 1, to: 0, by: -1) {
                 let other = Int(random.next() % UInt64(index + 1))
                 order.swapAt(index, other)
@@ -37,60 +49,70 @@ struct LinearModel: Sendable {
             let rate = settings.learningRate / (1 + Float(epoch) * 0.5)
             for exampleIndex in order {
                 let example = examples[exampleIndex]
-                model.probabilities(example.features, temperature: 1, into: &probabilities)
-                probabilities[example.label] -= 1
+                model.scores(example.features, temperature: 1, into: &gradient)
+                softmax(&gradient, classCount: classCount)
+                gradient[example.label / 8][example.label % 8] -= 1
                 let features = example.features
-                model.weights.withUnsafeMutableBufferPointer { weights in
-                    for position in features.indices.indices {
-                        let base = Int(features.indices[position]) * classCount
-                        let step = rate * features.values[position]
-                        for label in 0..<classCount {
-                            weights[base + label] -= step * probabilities[label]
+                gradient.withUnsafeBufferPointer { gradient in
+                    model.weights.withUnsafeMutableBufferPointer { weights in
+                        for position in features.indices.indices {
+                            let base = Int(features.indices[position]) * chunks
+                            let step = Lanes(repeating: rate * features.values[position])
+                            for chunk in 0..<chunks { weights[base + chunk] -= step * gradient[chunk] }
                         }
                     }
                 }
-                for label in 0..<classCount { model.bias[label] -= rate * 0.1 * probabilities[label] }
+                let biasStep = Lanes(repeating: rate * 0.1)
+                for chunk in 0..<chunks { model.bias[chunk] -= biasStep * gradient[chunk] }
             }
         }
         return model
     }
 
-    /// Softmax of the scores divided by `temperature` (the calibration chosen on held-out data).
-    func probabilities(_ features: FeatureVector, temperature: Float, into output: inout [Float]) {
-        let classCount = self.classCount
-        for label in 0..<classCount { output[label] = bias[label] }
+    /// Raw scores (divided by `temperature`) in `output`; padding lanes are -infinity.
+    func scores(_ features: FeatureVector, temperature: Float, into output: inout [Lanes]) {
+        let chunks = self.chunks
+        for chunk in 0..<chunks { output[chunk] = bias[chunk] }
         weights.withUnsafeBufferPointer { weights in
             output.withUnsafeMutableBufferPointer { output in
                 for position in features.indices.indices {
-                    let base = Int(features.indices[position]) * classCount
-                    let value = features.values[position]
-                    for label in 0..<classCount {
-                        output[label] += weights[base + label] * value
-                    }
+                    let base = Int(features.indices[position]) * chunks
+                    let value = Lanes(repeating: features.values[position])
+                    for chunk in 0..<chunks { output[chunk] += weights[base + chunk] * value }
                 }
             }
         }
-        var largest = -Float.infinity
-        for label in 0..<classCount {
-            output[label] /= temperature
-            largest = max(largest, output[label])
-        }
-        var sum: Float = 0
-        for label in 0..<classCount {
-            output[label] = (output[label] - largest).exponentiated
-            sum += output[label]
-        }
-        for label in 0..<classCount { output[label] /= sum }
+        let scale = Lanes(repeating: 1 / temperature)
+        for chunk in 0..<chunks { output[chunk] *= scale }
+        for label in classCount..<(chunks * 8) { output[label / 8][label % 8] = -.infinity }
     }
 
+    /// Turns scores into probabilities in place (padding lanes become 0).
+    static func softmax(_ values: inout [Lanes], classCount: Int) {
+        var largest = -Float.infinity
+        for label in 0..<classCount { largest = max(largest, values[label / 8][label % 8]) }
+        var sum: Float = 0
+        for label in 0..<(values.count * 8) {
+            let value = label < classCount ? (values[label / 8][label % 8] - largest).exponentiated : 0
+            values[label / 8][label % 8] = value
+            sum += value
+        }
+        let scale = Lanes(repeating: 1 / sum)
+        for chunk in values.indices { values[chunk] *= scale }
+    }
+
+    /// Softmax of the scores divided by `temperature` (the calibration chosen on held-out data).
     func probabilities(_ features: FeatureVector, temperature: Float = 1) -> [Float] {
+        var lanes = [Lanes](repeating: .zero, count: chunks)
+        scores(features, temperature: temperature, into: &lanes)
+        LinearModel.softmax(&lanes, classCount: classCount)
         var output = [Float](repeating: 0, count: classCount)
-        probabilities(features, temperature: temperature, into: &output)
+        for label in 0..<classCount { output[label] = lanes[label / 8][label % 8] }
         return output
     }
 
     /// Bytes held by the weights.
-    var memoryBytes: Int { (weights.count + bias.count) * MemoryLayout<Float>.size }
+    var memoryBytes: Int { (weights.count + bias.count) * MemoryLayout<Lanes>.size }
 }
 
 /// A tiny, fixed pseudo-random generator (Steele et al.'s SplitMix64) so

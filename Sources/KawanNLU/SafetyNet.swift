@@ -5,32 +5,43 @@ import Foundation
 /// urgent message is flagged even when the classifier prefers another intent
 /// or abstains. Matching tolerates missing diacritics (it works on folded
 /// text), shorthand (after expansion), stretched letters and one-letter typos
-/// in whole words of seven letters or more (stems ending in `*` match exactly).
+/// after the first four letters of words of seven letters or more (stems
+/// ending in `*`: eight or more).
 struct SafetyNet: Sendable {
     /// One lexicon line: `family: phrase`. Latin phrases are words in order
-    /// (a trailing `*` matches any ending, up to two other words may come
+    /// (a trailing `*` matches any ending, up to three other words may come
     /// between); Japanese phrases are substrings in order, a few characters apart.
     struct Signal: Sendable {
         var family: String
         var parts: [String]
         /// `parts` as written in the lexicon, with diacritics.
         var accentedParts: [String]
+        /// `parts` as scalars, for Japanese substring search.
+        var scalarParts: [[Unicode.Scalar]]
         var partIsPrefix: [Bool]
         var ideographic: Bool
         /// Words allowed between two parts: Vietnamese words are syllables, so
-        /// its phrases allow one ("bị chủ đánh"), other languages two.
+        /// its phrases allow one ("bị chủ đánh"), other languages three
+        /// ("kinuha ni amo yung phone").
         var maximumGap = SafetyNet.maximumWordGap
     }
 
-    private var latinIndex: [String: [Signal]] = [:]
+    private var latinSignals: [Signal] = []
+    /// Latin signals by a hash of the first `keyLength` bytes of their first part.
+    private var latinIndex: [UInt64: [Int]] = [:]
+    static let keyLength = 4
     private var ideographicSignals: [Signal] = []
+    /// Japanese signals by the first character of their first part.
+    private var ideographicIndex: [Unicode.Scalar: [Int]] = [:]
     private(set) var signalCount = 0
     private(set) var families: Set<String> = []
 
-    static let maximumWordGap = 2
-    /// Shorter words, and stems ending in `*`, must match exactly: one edit
-    /// turns "locked" into "locker", and the stem "sekarat" (dying) into "sekarang" (now).
+    static let maximumWordGap = 3
+    /// Shorter words must match exactly: one edit turns "locked" into "locker".
     static let minimumFuzzyLength = 7
+    /// Stems ending in `*` shorter than this must match exactly: one edit turns
+    /// the stem "sekarat" (dying) into the start of "sekarang" (now).
+    static let minimumFuzzyStemLength = 8
     static let maximumCharacterGap = 8
 
     init() {}
@@ -67,38 +78,50 @@ struct SafetyNet: Sendable {
             prefixes.append(isPrefix)
         }
         guard let first = parts.first?.unicodeScalars.first else { return nil }
-        return Signal(family: family, parts: parts, accentedParts: accentedParts, partIsPrefix: prefixes,
+        return Signal(family: family, parts: parts, accentedParts: accentedParts,
+                      scalarParts: parts.map { Array($0.unicodeScalars) }, partIsPrefix: prefixes,
                       ideographic: first.value >= 0x2000)
     }
 
     mutating func add(_ signal: Signal) {
         if signal.ideographic {
+            ideographicIndex[signal.scalarParts[0][0], default: []].append(ideographicSignals.count)
             ideographicSignals.append(signal)
         } else {
-            latinIndex[Self.key(signal.parts[0]), default: []].append(signal)
+            latinIndex[Self.key(signal.parts[0].utf8.prefix(Self.keyLength)), default: []].append(latinSignals.count)
+            latinSignals.append(signal)
         }
         signalCount += 1
         families.insert(signal.family)
     }
 
-    private static func key(_ word: String) -> String { String(word.prefix(2)) }
+    private static func key(_ bytes: some Sequence<UInt8>) -> UInt64 {
+        var value: UInt64 = 0x5AFE_7E7
+        for byte in bytes { value = FeatureExtractor.mix(value, UInt64(byte)) }
+        return value
+    }
 
     /// The families of the danger signals found, sorted, without repeats.
     func signals(in message: PreparedMessage) -> [String] {
         var found: Set<String> = []
         matchLatin(message.words, accented: message.accentedWords, into: &found)
-        let rawTokens = message.tokens.filter { $0.kind == .word }
-        let raw = rawTokens.map(\.folded)
-        if raw != message.words { matchLatin(raw, accented: rawTokens.map(\.text), into: &found) }
-        if !ideographicSignals.isEmpty {
+        // Also the words as typed, when shorthand expansion changed them.
+        if message.words.count != message.tokens.count || zip(message.words, message.tokens).contains(where: { $0 != $1.folded }) {
+            let rawTokens = message.tokens.filter { $0.kind == .word }
+            matchLatin(rawTokens.map(\.folded), accented: rawTokens.map(\.text), into: &found)
+        }
+        if !ideographicSignals.isEmpty && message.tokens.contains(where: { $0.kind == .ideographic }) {
             var stream: [Unicode.Scalar] = []
             for token in message.tokens where token.kind == .ideographic {
                 stream.append(contentsOf: token.folded.unicodeScalars)
                 stream.append(" ")
             }
-            if !stream.isEmpty {
-                for signal in ideographicSignals where !found.contains(signal.family) {
-                    if Self.matchesCharacters(signal, stream) { found.insert(signal.family) }
+            for start in stream.indices {
+                guard let candidates = ideographicIndex[stream[start]] else { continue }
+                for index in candidates where !found.contains(ideographicSignals[index].family) {
+                    if Self.matchesCharacters(ideographicSignals[index].scalarParts, stream, start: start) {
+                        found.insert(ideographicSignals[index].family)
+                    }
                 }
             }
         }
@@ -107,12 +130,10 @@ struct SafetyNet: Sendable {
 
     func debugPhrases(in message: PreparedMessage) -> [String] {
         var result: [String] = []
-        for signals in latinIndex.values {
-            for signal in signals {
-                var one = SafetyNet()
-                one.add(signal)
-                if !one.signals(in: message).isEmpty { result.append(signal.family + ": " + signal.parts.joined(separator: " ")) }
-            }
+        for signal in latinSignals {
+            var one = SafetyNet()
+            one.add(signal)
+            if !one.signals(in: message).isEmpty { result.append(signal.family + ": " + signal.parts.joined(separator: " ")) }
         }
         for signal in ideographicSignals {
             var one = SafetyNet()
@@ -125,9 +146,21 @@ struct SafetyNet: Sendable {
     private func matchLatin(_ words: [String], accented: [String], into found: inout Set<String>) {
         guard !latinIndex.isEmpty else { return }
         for start in words.indices {
-            guard let candidates = latinIndex[Self.key(words[start])] else { continue }
-            for signal in candidates where !found.contains(signal.family) {
-                if Self.matchesWords(signal, words, accented, start: start) { found.insert(signal.family) }
+            // A first part is filed under its first four bytes (or all of it when shorter):
+            // look the word up by its prefixes of one to four bytes.
+            var value: UInt64 = 0x5AFE_7E7
+            var length = 0
+            for byte in words[start].utf8 {
+                value = FeatureExtractor.mix(value, UInt64(byte))
+                length += 1
+                if let candidates = latinIndex[value] {
+                    for index in candidates where !found.contains(latinSignals[index].family) {
+                        if Self.matchesWords(latinSignals[index], words, accented, start: start) {
+                            found.insert(latinSignals[index].family)
+                        }
+                    }
+                }
+                if length == Self.keyLength { break }
             }
         }
     }
@@ -163,11 +196,15 @@ struct SafetyNet: Sendable {
     }
 
     static func wordMatches(_ word: String, part: String, prefix: Bool) -> Bool {
-        if prefix { return word.hasPrefix(part) }
-        if word == part { return true }
+        if prefix ? word.hasPrefix(part) : word == part { return true }
         let partBytes = Array(part.utf8)
-        guard partBytes.count >= minimumFuzzyLength else { return false }
-        return withinOneEdit(Array(word.utf8), partBytes)
+        guard partBytes.count >= (prefix ? minimumFuzzyStemLength : minimumFuzzyLength) else { return false }
+        let wordBytes = Array(word.utf8)
+        guard prefix else { return withinOneEdit(wordBytes, partBytes) }
+        for length in (partBytes.count - 1)...(partBytes.count + 1) where length <= wordBytes.count {
+            if withinOneEdit(Array(wordBytes[..<length]), partBytes) { return true }
+        }
+        return false
     }
 
     /// True when one insertion, deletion, substitution or swap of neighbours turns a into b.
@@ -184,14 +221,16 @@ struct SafetyNet: Sendable {
         return a[i...] == b[(i + 1)...]
     }
 
-    private static func matchesCharacters(_ signal: Signal, _ stream: [Unicode.Scalar]) -> Bool {
-        var searchFrom = 0
-        var limit = stream.count
-        for part in signal.parts {
-            let needle = Array(part.unicodeScalars)
-            guard let found = firstIndex(of: needle, in: stream, from: searchFrom, before: limit) else { return false }
-            searchFrom = found + needle.count
-            limit = searchFrom + maximumCharacterGap
+    /// The first part at `start`, each later part beginning at most
+    /// `maximumCharacterGap` characters after the end of the one before.
+    private static func matchesCharacters(_ parts: [[Unicode.Scalar]], _ stream: [Unicode.Scalar], start: Int) -> Bool {
+        guard let first = firstIndex(of: parts[0], in: stream, from: start, before: start), first == start else { return false }
+        var searchFrom = start + parts[0].count
+        for part in parts.dropFirst() {
+            guard let found = firstIndex(of: part, in: stream, from: searchFrom, before: searchFrom + maximumCharacterGap) else {
+                return false
+            }
+            searchFrom = found + part.count
         }
         return true
     }

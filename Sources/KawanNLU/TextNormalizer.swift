@@ -24,7 +24,7 @@ struct NormalizedToken: Equatable, Sendable {
 /// "TOLOOONG", "ｔｏｌｏｎｇ" and "tolong" look alike, and "không" and "khong" share features.
 enum TextNormalizer {
     static func tokens(_ text: String) -> [NormalizedToken] {
-        let normalized = text.precomposedStringWithCompatibilityMapping.lowercased()
+        let normalized = (isCompatibilityNormalized(text) ? text : text.precomposedStringWithCompatibilityMapping).lowercased()
         var tokens: [NormalizedToken] = []
         var current = String.UnicodeScalarView()
         var currentKind = NormalizedToken.Kind.number
@@ -83,6 +83,28 @@ enum TextNormalizer {
         }
         flush()
         return tokens
+    }
+
+    /// True when NFKC would leave `text` unchanged because every scalar is in
+    /// a range known to be stable (ASCII, precomposed Latin and Vietnamese
+    /// letters, kana, common kanji, CJK punctuation, emoji): most messages,
+    /// which then skip Foundation's costly normalisation. Anything else
+    /// (full-width forms, half-width kana, combining marks, ligatures, ...) is
+    /// normalised.
+    static func isCompatibilityNormalized(_ text: String) -> Bool {
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x00...0x9F, 0xC0...0x131, 0x134...0x13E, 0x141...0x148, 0x14A...0x17E, 0x180...0x1C3,
+                 0x1CD...0x1F0, 0x1F4...0x24F, 0x1EA0...0x1EF9,
+                 0x2013, 0x2014, 0x2018...0x201D,
+                 0x3001, 0x3002, 0x3005, 0x300C...0x300F, 0x3041...0x3096, 0x30A1...0x30FA, 0x30FC...0x30FE,
+                 0x4E00...0x9FFF, 0x2600...0x27BF, 0x1F300...0x1FAFF, 0x200D, 0xFE0F:
+                continue
+            default:
+                return false
+            }
+        }
+        return true
     }
 
     enum ScalarKind: Equatable {

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Kawan's language understanding beside its peers, on dev.jsonl and the
+# public sets in ../shared/nlu/external (see docs/nlu.md). Creates the
+# Python peers' virtual environment under .build/nlu-venv from PyPI, builds
+# kawan in release mode, and writes one JSON line per run to
+# .build/nlu-results/.
+#
+#   Benchmarks/nlu/run-peers.sh [SHARED_NLU_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+shared=${1:-../shared/nlu}
+external=$shared/external
+results=.build/nlu-results
+venv=.build/nlu-venv
+mkdir -p "$results"
+if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet scikit-learn lingua-language-detector pycld2 langid
+fi
+python=$venv/bin/python
+swift build -c release --product kawan >&2
+kawan=.build/release/kawan
+corpus=(Localization/nlu/train/{id,tl,vi,ja,en}.jsonl)
+
+"$kawan" eval "$shared/dev.jsonl" --json > "$results/kawan-dev.json"
+"$python" Benchmarks/nlu/peers.py intents --train "${corpus[@]}" --test "$shared/dev.jsonl" > "$results/sklearn-dev.json"
+for set in xsid sib200 clinc150small; do
+    "$kawan" eval "$external/${set}_test.jsonl" --train "$external/${set}_train.jsonl" --json > "$results/kawan-$set.json"
+    "$python" Benchmarks/nlu/peers.py intents --train "$external/${set}_train.jsonl" \
+        --test "$external/${set}_test.jsonl" > "$results/sklearn-$set.json"
+done
+for set in lid_lingua_word-pairs lid_lingua_sentences; do
+    "$kawan" eval "$external/$set.jsonl" --json > "$results/kawan-$set.json"
+    "$python" Benchmarks/nlu/peers.py languages --test "$external/$set.jsonl" > "$results/peers-$set.json"
+done
+"$python" Benchmarks/nlu/peers.py languages --test "$shared/dev.jsonl" > "$results/peers-dev.json"
+ls -l "$results"
