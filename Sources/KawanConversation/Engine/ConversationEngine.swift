@@ -77,11 +77,13 @@ private struct Turn {
         now = message.receivedAt
         text = (message.event.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         folded = text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        understanding = text.isEmpty ? nil : engine.analyser.analyse(text)
         escalations = EscalationWriter(connection: connection, tenantID: message.tenant.id, now: message.receivedAt)
         let row = try connection.queryRow("SELECT language, state FROM conversations WHERE tenant_id = ? AND id = ?",
                                           [.text(message.tenant.id), .integer(message.conversationID)])
         state = ConversationState.decode(row?["state"].string)
+        // A digit answering the menu is a choice, not a message to understand.
+        let menuReply = state.awaitingMenu && folded.count == 1 && (folded.first?.isNumber ?? false)
+        understanding = text.isEmpty || menuReply ? nil : engine.analyser.analyse(text)
         language = row?["language"].string ?? ""
         optedOut = try connection.queryValue("SELECT opted_out FROM contacts WHERE tenant_id = ? AND id = ?",
                                              [.text(message.tenant.id), .integer(message.contactID)]).int64 == 1
