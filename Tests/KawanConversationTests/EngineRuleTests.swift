@@ -194,6 +194,16 @@ import Testing
         await fixture.stop()
     }
 
+    @Test func aBareNumberOutsideTheMenuIsUnclearNotUrgent() async throws {
+        // The analyser would call it urgent; without letters there is nothing to classify.
+        var analyser = Self.analyser
+        analyser.verdicts["2"] = Self.verdict("en", "abuse_violence", urgent: true)
+        let fixture = try ConversationFixture(analyser: analyser)
+        #expect(try await fixture.send("2") == [fixture.answer("system.clarify", "en"), fixture.answer("system.menu", "en")])
+        #expect(try await fixture.escalations().isEmpty)
+        await fixture.stop()
+    }
+
     @Test func aTenantOverrideReplacesTheShippedAnswer() async throws {
         let fixture = try ConversationFixture(analyser: Self.analyser) { tenant in
             tenant["answers"] = ["en": ["intents.wage_unpaid": ["chat": "Our own wage answer. Call {hotline_phone}."]]]

@@ -83,7 +83,10 @@ private struct Turn {
         state = ConversationState.decode(row?["state"].string)
         // A digit answering the menu is a choice, not a message to understand.
         let menuReply = state.awaitingMenu && folded.count == 1 && (folded.first?.isNumber ?? false)
-        understanding = text.isEmpty || menuReply ? nil : engine.analyser.analyse(text)
+        // Without a single letter (a bare number, punctuation, emoji) there is
+        // nothing to classify: treated as unclear, never as urgent.
+        let hasLetters = text.unicodeScalars.contains { $0.properties.isAlphabetic }
+        understanding = text.isEmpty || menuReply || !hasLetters ? nil : engine.analyser.analyse(text)
         language = row?["language"].string ?? ""
         optedOut = try connection.queryValue("SELECT opted_out FROM contacts WHERE tenant_id = ? AND id = ?",
                                              [.text(message.tenant.id), .integer(message.contactID)]).int64 == 1
@@ -158,8 +161,8 @@ private struct Turn {
             state.awaitingMenu = true
             state.abstentions = 0
         } else {
-            // 7. Abstained (or no text): clarify; twice in a row, a person.
-            if understanding != nil {
+            // 7. Abstained (or nothing to classify): clarify; twice in a row, a person.
+            if understanding != nil || !text.isEmpty {
                 state.abstentions += 1
                 engine.metrics.abstentions.increment([tenant.id])
             }
