@@ -25,11 +25,13 @@ public struct TenantConfiguration: Sendable {
     public let placeholders: [String: String]
     /// The tenant's own wording of answers, by language.
     public let answers: [Language: [AnswerOverride]]
+    /// Automated replies per contact per 10 minutes; nil: the engine's default.
+    public let floodLimit: Int?
 
     public init(id: String, name: String, defaultLanguage: Language, languages: [Language], officeHours: OfficeHours,
                 retentionDays: Int, alertWebhook: String?, escalateIntents: [IntentID: EscalationPriority],
                 claimLeaseMinutes: Int, channels: [ChannelConfiguration], caseworkers: [CaseworkerConfiguration],
-                placeholders: [String: String], answers: [Language: [AnswerOverride]] = [:]) {
+                placeholders: [String: String], answers: [Language: [AnswerOverride]] = [:], floodLimit: Int? = nil) {
         self.id = id
         self.name = name
         self.defaultLanguage = defaultLanguage
@@ -44,6 +46,7 @@ public struct TenantConfiguration: Sendable {
         self.caseworkers = caseworkers
         self.placeholders = placeholders
         self.answers = answers
+        self.floodLimit = floodLimit
     }
 
     public func channel(id: String) -> ChannelConfiguration? { channels.first { $0.id == id } }

@@ -184,6 +184,15 @@ import Testing
         await fixture.stop()
     }
 
+    @Test func theTenantsFloodLimitWins() async throws {
+        let fixture = try ConversationFixture(analyser: Self.analyser) { $0["flood_limit"] = 1 }
+        let first = try await fixture.send("what visa do I need to change jobs 1").count
+        let second = try await fixture.send("what visa do I need to change jobs 2")
+        let third = try await fixture.send("what visa do I need to change jobs 3").count
+        #expect(first == 1 && second == [fixture.answer("system.flood_notice", "en")] && third == 0)
+        await fixture.stop()
+    }
+
     @Test func theSameTextOverAndOverIsALoopAndNotAnswered() async throws {
         let fixture = try ConversationFixture(analyser: Self.analyser)
         let counts = [try await fixture.send("Auto-reply: I am away").count,

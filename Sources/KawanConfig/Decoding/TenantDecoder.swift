@@ -7,7 +7,7 @@ enum TenantDecoder {
     static let keys = [
         "id", "name", "default_language", "languages", "timezone", "office_hours", "retention_days",
         "alert_webhook", "escalate_intents", "claim_lease_minutes", "channels", "caseworkers", "placeholders",
-        "answers",
+        "answers", "flood_limit",
     ]
 
     /// Placeholders every tenant must define, because built-in replies use them.
@@ -35,6 +35,7 @@ enum TenantDecoder {
         let caseworkers = decodeCaseworkers(object, tenantLanguages: languages, registry: &registry, &log)
         let placeholders = decodePlaceholders(object, &log)
         let answers = decodeAnswers(object, languages: languages ?? [], &log)
+        let floodLimit = object.optional("flood_limit").flatMap { $0.integer(in: 1...100, &log) }
 
         guard let id, let name, let languages, let defaultLanguage, timeZone != nil, let officeHours, let retentionDays,
               let claimLeaseMinutes, let placeholders, !log.hasProblems(since: before) else { return nil }
@@ -42,7 +43,7 @@ enum TenantDecoder {
             id: id, name: name, defaultLanguage: defaultLanguage, languages: languages, officeHours: officeHours,
             retentionDays: retentionDays, alertWebhook: alertWebhook, escalateIntents: escalateIntents,
             claimLeaseMinutes: claimLeaseMinutes, channels: channels, caseworkers: caseworkers, placeholders: placeholders,
-            answers: answers)
+            answers: answers, floodLimit: floodLimit)
     }
 
     private static func decodeID(_ object: ObjectField, fileID: String?, registry: inout LoadingRegistry,

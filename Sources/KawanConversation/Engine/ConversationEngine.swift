@@ -301,7 +301,7 @@ private struct Turn {
         let window = engine.settings.floodWindowMilliseconds
         state.replyTimes.removeAll { now - $0 >= window }
         guard !replies.isEmpty else { return replies }
-        if !urgent && state.replyTimes.count >= engine.settings.floodLimit {
+        if !urgent && state.replyTimes.count >= (tenant.floodLimit ?? engine.settings.floodLimit) {
             if state.floodNoticeAt.map({ now - $0 >= window }) ?? true, let notice = try? say("system.flood_notice") {
                 state.floodNoticeAt = now
                 state.replyTimes.append(now)
