@@ -12,8 +12,10 @@ enum CalibrationSearch {
 
     /// `signals[i]`: the safety net's findings for `examples[i]`.
     static func choose(examples: [IntentClassifier.Example], signals: [[String]], labels: [String]) -> IntentClassifier.Calibration {
-        let trainIndices = examples.indices.filter { !isHeldOut($0) }
-        let heldOut = examples.indices.filter { isHeldOut($0) }
+        let trainIndices = examples.indices.filter { !isHeldOut(examples[$0].source) }
+        // Only original lines are scored, not their folded copies.
+        var seen: Set<Int> = []
+        let heldOut = examples.indices.filter { isHeldOut(examples[$0].source) && seen.insert(examples[$0].source).inserted }
         var classifier = IntentClassifier(examples: trainIndices.map { examples[$0] }, labels: labels)
         let labelIndex = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
         let heldOutFeatures = heldOut.map { classifier.weighting.vector(examples[$0].buckets) }

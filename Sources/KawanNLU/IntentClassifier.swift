@@ -30,6 +30,10 @@ struct IntentClassifier: Sendable {
         /// Hashed feature occurrences, before weighting.
         var buckets: [Int32]
         var label: String
+        /// The position of the corpus line this example comes from (a line
+        /// typed with diacritics also yields a folded copy), so that a line
+        /// and its copy are always on the same side of the held-out split.
+        var source: Int
     }
 
     /// Inverse document frequencies learnt from the training examples.
