@@ -102,8 +102,9 @@ print("messages:            \(latencies.count) (\(texts.count) distinct, \(urgen
 print(String(format: "throughput:          %.0f messages/s on one core (%.0f/s counting only analyse)",
              Double(latencies.count) / elapsed, Double(latencies.count) / timedSeconds))
 print(String(format: "latency p50/p99/max: %.1f / %.1f / %.1f µs", percentile(latencies, 0.5), percentile(latencies, 0.99), percentile(latencies, 1.0)))
-print(String(format: "start-up:            %.3f s (training %.3f s on %d examples)", startUpSeconds,
-             understanding.trainingSeconds, understanding.trainingExampleCount))
+print(String(format: "start-up:            %.3f s (training %.3f s on %d examples; %d danger-signal phrases)",
+             startUpSeconds, understanding.trainingSeconds, understanding.trainingExampleCount,
+             understanding.safetySignalCount))
 print(String(format: "calibration:         temperature %.3f, abstain below %.2f, urgent at %.2f (chosen on held-out fifth)",
              understanding.temperature, understanding.abstentionThreshold, understanding.urgentThreshold))
 print(String(format: "held-out fifth:      intent accuracy %.3f, urgent recall %.3f, urgent precision %.3f",

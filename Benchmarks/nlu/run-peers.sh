@@ -5,7 +5,7 @@
 # kawan in release mode, and writes one JSON line per run to
 # .build/nlu-results/.
 #
-#   Benchmarks/nlu/run-peers.sh [SHARED_NLU_DIR]
+#   [SCRATCH_PATH=.build] Benchmarks/nlu/run-peers.sh [SHARED_NLU_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 shared=${1:-../shared/nlu}
@@ -18,8 +18,9 @@ if [ ! -x "$venv/bin/python" ]; then
     "$venv/bin/pip" install --quiet scikit-learn lingua-language-detector pycld2 langid
 fi
 python=$venv/bin/python
-swift build -c release --product kawan >&2
-kawan=.build/release/kawan
+scratch=${SCRATCH_PATH:-.build}
+swift build -c release --scratch-path "$scratch" --product kawan >&2
+kawan=$scratch/release/kawan
 corpus=(Localization/nlu/train/{id,tl,vi,ja,en}.jsonl)
 
 "$kawan" eval "$shared/dev.jsonl" --json > "$results/kawan-dev.json"

@@ -40,8 +40,6 @@ struct Abbreviations: Sendable {
     func expansion(of token: String, in language: MessageLanguage) -> [String]? {
         tables[language]?[token] ?? tables[.english]?[token]
     }
-
-    var isEmpty: Bool { tables.isEmpty }
 }
 
 /// Reads the line-oriented lexicon files (abbreviations, danger signals,

@@ -3,7 +3,7 @@
 /// threshold chosen on a held-out fifth of the training examples.
 struct IntentClassifier: Sendable {
     static let settings = FeatureSettings(bits: 16, characterGrams: 2...5, wordBigrams: true, gramsWithinWords: true)
-    static let training = LinearModel.TrainingSettings(epochs: 15, updates: 100_000, learningRate: 1.5,
+    static let training = LinearModel.TrainingSettings(epochs: 10, updates: 60_000, learningRate: 5.0,
                                                                        seed: 0x4B41_5741_4E)
 
     /// The labels in a fixed order (sorted), `other` included when the training data has it.
@@ -30,6 +30,10 @@ struct IntentClassifier: Sendable {
         /// Hashed feature occurrences, before weighting.
         var buckets: [Int32]
         var label: String
+        /// The position of the corpus line this example comes from (a line
+        /// typed with diacritics also yields a folded copy), so that a line
+        /// and its copy are always on the same side of the held-out split.
+        var source: Int
     }
 
     /// Inverse document frequencies learnt from the training examples.

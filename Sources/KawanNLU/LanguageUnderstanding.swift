@@ -76,11 +76,21 @@ public final class LanguageUnderstanding: Sendable {
         var examples: [IntentClassifier.Example] = []
         var signals: [[String]] = []
         examples.reserveCapacity(labelled.count)
-        for example in labelled {
-            let message = PreparedMessage(example.text, language: MessageLanguage(labelCode: example.languageCode),
-                                          abbreviations: abbreviations)
-            examples.append(IntentClassifier.Example(buckets: IntentClassifier.buckets(message), label: example.intent!))
+        for (source, example) in labelled.enumerated() {
+            let language = MessageLanguage(labelCode: example.languageCode)
+            let message = PreparedMessage(example.text, language: language, abbreviations: abbreviations)
+            examples.append(IntentClassifier.Example(buckets: IntentClassifier.buckets(message), label: example.intent!,
+                                                     source: source))
             signals.append(safetyNet.signals(in: message))
+            // Workers often type without diacritics: learn each line typed with them in its folded form too
+            // (on the held-out fifth of Vietnamese, folded: 0.76 without the copies, 0.79 with them).
+            let folded = TextNormalizer.fold(example.text.lowercased())
+            if folded != example.text.lowercased() {
+                let foldedMessage = PreparedMessage(folded, language: language, abbreviations: abbreviations)
+                examples.append(IntentClassifier.Example(buckets: IntentClassifier.buckets(foldedMessage),
+                                                         label: example.intent!, source: source))
+                signals.append(safetyNet.signals(in: foldedMessage))
+            }
         }
         // The three trainings are independent: run them side by side.
         let results = TrainingResults()

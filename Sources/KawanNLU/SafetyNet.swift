@@ -29,6 +29,9 @@ struct SafetyNet: Sendable {
     private var latinSignals: [Signal] = []
     /// Latin signals by a hash of the first `keyLength` bytes of their first part.
     private var latinIndex: [UInt64: [Int]] = [:]
+    /// One bit per key hash (low 16 bits): most words match no key, and a bit
+    /// test is far cheaper than a dictionary lookup.
+    private var latinKeyBits = [UInt64](repeating: 0, count: 1024)
     static let keyLength = 4
     private var ideographicSignals: [Signal] = []
     /// Japanese signals by the first character of their first part.
@@ -88,7 +91,9 @@ struct SafetyNet: Sendable {
             ideographicIndex[signal.scalarParts[0][0], default: []].append(ideographicSignals.count)
             ideographicSignals.append(signal)
         } else {
-            latinIndex[Self.key(signal.parts[0].utf8.prefix(Self.keyLength)), default: []].append(latinSignals.count)
+            let key = Self.key(signal.parts[0].utf8.prefix(Self.keyLength))
+            latinIndex[key, default: []].append(latinSignals.count)
+            latinKeyBits[Int(key & 0xFFFF) >> 6] |= 1 << (key & 63)
             latinSignals.append(signal)
         }
         signalCount += 1
@@ -128,21 +133,6 @@ struct SafetyNet: Sendable {
         return found.sorted()
     }
 
-    func debugPhrases(in message: PreparedMessage) -> [String] {
-        var result: [String] = []
-        for signal in latinSignals {
-            var one = SafetyNet()
-            one.add(signal)
-            if !one.signals(in: message).isEmpty { result.append(signal.family + ": " + signal.parts.joined(separator: " ")) }
-        }
-        for signal in ideographicSignals {
-            var one = SafetyNet()
-            one.add(signal)
-            if !one.signals(in: message).isEmpty { result.append(signal.family + ": " + signal.parts.joined(separator: " ")) }
-        }
-        return result
-    }
-
     private func matchLatin(_ words: [String], accented: [String], into found: inout Set<String>) {
         guard !latinIndex.isEmpty else { return }
         for start in words.indices {
@@ -153,7 +143,7 @@ struct SafetyNet: Sendable {
             for byte in words[start].utf8 {
                 value = FeatureExtractor.mix(value, UInt64(byte))
                 length += 1
-                if let candidates = latinIndex[value] {
+                if latinKeyBits[Int(value & 0xFFFF) >> 6] & (1 << (value & 63)) != 0, let candidates = latinIndex[value] {
                     for index in candidates where !found.contains(latinSignals[index].family) {
                         if Self.matchesWords(latinSignals[index], words, accented, start: start) {
                             found.insert(latinSignals[index].family)

@@ -38,4 +38,10 @@ import Testing
             #expect(analysis.confidence > sharedUnderstanding.abstentionThreshold)
         }
     }
+
+    @Test func theCorpusTeachesExactlyTheHotlineIntents() {
+        #expect(HotlineIntent.all.count == 16)
+        #expect(sharedUnderstanding.labels == (HotlineIntent.all + [HotlineIntent.other]).sorted())
+        #expect(HotlineIntent.urgent.isSubset(of: Set(HotlineIntent.all)))
+    }
 }

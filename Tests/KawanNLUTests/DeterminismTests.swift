@@ -14,10 +14,10 @@ import Testing
 
     @Test func trainingTwiceGivesIdenticalWeightsAndCalibration() throws {
         let examples = try Self.sample()
-        let prepared = examples.map {
+        let prepared = examples.enumerated().map {
             IntentClassifier.Example(buckets: IntentClassifier.buckets(PreparedMessage(
-                $0.text, language: MessageLanguage(labelCode: $0.languageCode), abbreviations: sharedAbbreviations)),
-                label: $0.intent!)
+                $1.text, language: MessageLanguage(labelCode: $1.languageCode), abbreviations: sharedAbbreviations)),
+                label: $1.intent!, source: $0)
         }
         let labels = Set(examples.compactMap(\.intent)).sorted()
         let first = IntentClassifier(examples: prepared, labels: labels)

@@ -24,7 +24,7 @@ import Testing
         Case(family: "trafficking_forced_labour.debt_bondage", language: .indonesian, text: "hrs kerja terus sampai utang lunas baru boleh plg"),
         Case(family: "emergency.suicide", language: .indonesian, text: "sy udh gk kuat lagi, pengen mati ajaaa"),
         Case(family: "emergency.injury", language: .indonesian, text: "teman sy pingsan dan kepalanya berdarah"),
-        Case(family: "emergency.attack_now", language: .indonesian, text: "tolong cepat dia bawa pisau"),
+        Case(family: "emergency.danger_now", language: .indonesian, text: "tolong cepat dia bawa pisau"),
         Case(family: "emergency.no_food_shelter", language: .indonesian, text: "sy diusir majikan, tidur di jalan malam ini"),
         // Tagalog / Taglish.
         Case(family: "abuse_violence.physical", language: .tagalog, text: "sinampal ako ni madam kahapon"),
@@ -38,7 +38,7 @@ import Testing
         Case(family: "trafficking_forced_labour.debt_bondage", language: .tagalog, text: "hindi ako makauwi dahil sa utang sa agency"),
         Case(family: "emergency.suicide", language: .tagalog, text: "hindi na ako makatiis, gusto ko nang mamatay"),
         Case(family: "emergency.injury", language: .tagalog, text: "dumudugo yung ulo ng kasama ko"),
-        Case(family: "emergency.attack_now", language: .tagalog, text: "saklolo may kutsilyo siya"),
+        Case(family: "emergency.danger_now", language: .tagalog, text: "saklolo may kutsilyo siya"),
         Case(family: "emergency.no_food_shelter", language: .tagalog, text: "pinalayas ako, walang matulugan ngayong gabi"),
         // Vietnamese, with and without diacritics.
         Case(family: "abuse_violence.physical", language: .vietnamese, text: "em bi chu danh dap hang ngay"),
@@ -52,7 +52,7 @@ import Testing
         Case(family: "trafficking_forced_labour.debt_bondage", language: .vietnamese, text: "phai lam tru no, ko duoc ve"),
         Case(family: "emergency.suicide", language: .vietnamese, text: "em không muốn sống nữa"),
         Case(family: "emergency.injury", language: .vietnamese, text: "ban em bi ngat, chay mau nhieu lam"),
-        Case(family: "emergency.attack_now", language: .vietnamese, text: "cuu em voi, no cam dao"),
+        Case(family: "emergency.danger_now", language: .vietnamese, text: "cuu em voi, no cam dao"),
         Case(family: "emergency.no_food_shelter", language: .vietnamese, text: "em bi duoi ra khoi nha, khong co cho o"),
         // Japanese.
         Case(family: "abuse_violence.physical", language: .japanese, text: "社長に殴られた"),
@@ -66,7 +66,7 @@ import Testing
         Case(family: "trafficking_forced_labour.debt_bondage", language: .japanese, text: "借金を返すまで帰れないと言われた"),
         Case(family: "emergency.suicide", language: .japanese, text: "もう死にたい"),
         Case(family: "emergency.injury", language: .japanese, text: "同僚が倒れて意識がない"),
-        Case(family: "emergency.attack_now", language: .japanese, text: "包丁を持って追いかけてくる"),
+        Case(family: "emergency.danger_now", language: .japanese, text: "包丁を持って追いかけてくる"),
         Case(family: "emergency.no_food_shelter", language: .japanese, text: "寮を追い出されて寝る場所がない"),
         // English, with shorthand and the indirect signals.
         Case(family: "abuse_violence.physical", language: .english, text: "my employer beats me when im slow"),
@@ -80,7 +80,7 @@ import Testing
         Case(family: "trafficking_forced_labour.debt_bondage", language: .english, text: "they say i must work until my debt is paid"),
         Case(family: "emergency.suicide", language: .english, text: "I want to die"),
         Case(family: "emergency.injury", language: .english, text: "my friend is bleeding a lot and unconcious"),
-        Case(family: "emergency.attack_now", language: .english, text: "he has a knife, help me now"),
+        Case(family: "emergency.danger_now", language: .english, text: "he has a knife, help me now"),
         Case(family: "emergency.no_food_shelter", language: .english, text: "no food for 2 days and nowhere to sleep"),
     ]
 
