@@ -60,37 +60,37 @@ public final class CaseworkerAPI: Sendable {
 
     // MARK: Routes
 
+    /// Adds the routes. Each path answers its own method; every other
+    /// method gets a JSON 405 with `Allow` (the server's own 405 is text).
+    /// `claim-next` is registered before `{id}` so it wins the match.
     public func register(on router: inout Router) {
         let p = Self.prefix
-        router.add("GET", p + "/openapi.json", .immediate { _ in
-            var response = HTTPResponse.json(OpenAPIDocument.bytes)
-            response.headers.set("Cache-Control", "no-cache")
-            return response
-        })
-        add(&router, "GET", p + "/escalations") { try await self.list($0, $1) }
-        add(&router, "POST", p + "/escalations/claim-next") { try await self.claimNext($0, $1) }
-        add(&router, "GET", p + "/escalations/{id}") { try await self.show($0, $1) }
-        add(&router, "POST", p + "/escalations/{id}/claim") { try await self.claim($0, $1) }
-        add(&router, "POST", p + "/escalations/{id}/release") { try await self.release($0, $1) }
-        add(&router, "POST", p + "/escalations/{id}/messages") { try await self.reply($0, $1) }
-        add(&router, "POST", p + "/escalations/{id}/notes") { try await self.note($0, $1) }
-        add(&router, "POST", p + "/escalations/{id}/resolve") { try await self.resolve($0, $1) }
-        add(&router, "POST", p + "/escalations/{id}/reveal-contact") { try await self.revealContact($0, $1) }
-        add(&router, "GET", p + "/stats") { try await self.stats($0, $1) }
-        // JSON 405s for the other common methods (the server's own 405 is text).
-        let templates: [(String, String)] = [
-            ("/openapi.json", "GET"), ("/escalations", "GET"), ("/escalations/claim-next", "POST"), ("/escalations/{id}", "GET"),
-            ("/escalations/{id}/claim", "POST"), ("/escalations/{id}/release", "POST"), ("/escalations/{id}/messages", "POST"),
-            ("/escalations/{id}/notes", "POST"), ("/escalations/{id}/resolve", "POST"),
-            ("/escalations/{id}/reveal-contact", "POST"), ("/stats", "GET"),
+        typealias Handler = @Sendable (HTTPRequest, Caller) async throws -> HTTPResponse
+        let routes: [(String, String, Handler?)] = [
+            ("/openapi.json", "GET", nil),
+            ("/escalations", "GET", { try await self.list($0, $1) }),
+            ("/escalations/claim-next", "POST", { try await self.claimNext($0, $1) }),
+            ("/escalations/{id}", "GET", { try await self.show($0, $1) }),
+            ("/escalations/{id}/claim", "POST", { try await self.claim($0, $1) }),
+            ("/escalations/{id}/release", "POST", { try await self.release($0, $1) }),
+            ("/escalations/{id}/messages", "POST", { try await self.reply($0, $1) }),
+            ("/escalations/{id}/notes", "POST", { try await self.note($0, $1) }),
+            ("/escalations/{id}/resolve", "POST", { try await self.resolve($0, $1) }),
+            ("/escalations/{id}/reveal-contact", "POST", { try await self.revealContact($0, $1) }),
+            ("/stats", "GET", { try await self.stats($0, $1) }),
         ]
-        for (template, allowed) in templates {
-            for method in ["GET", "POST", "PUT", "PATCH", "DELETE"] where method != allowed {
-                if template == "/escalations/{id}", method == "POST" { continue }  // claim-next shares the shape
+        for (template, allowed, handler) in routes {
+            if let handler {
+                add(&router, allowed, p + template, handler)
+            } else {
+                router.add("GET", p + template, .immediate { _ in .json(OpenAPIDocument.bytes) })
+            }
+            let allow = allowed == "GET" ? "GET, HEAD" : allowed
+            for method in ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"] where method != allowed {
                 router.add(method, p + template, .immediate { _ in
                     var response = APIError(status: .methodNotAllowed, code: "method_not_allowed",
                                             message: "use \(allowed) for this path").response
-                    response.headers.set("Allow", allowed == "GET" ? "GET, HEAD" : allowed)
+                    response.headers.set("Allow", allow)
                     return response
                 })
             }

@@ -200,3 +200,18 @@ struct EndpointTests {
         await fixture.stop()
     }
 }
+
+@Suite("Method handling")
+struct MethodTests {
+    @Test func everyOtherMethodAnswersJSON405WithTheRightAllow() async throws {
+        let fixture = try APIFixture()
+        for (method, path, allow) in [("OPTIONS", "/api/v1/stats", "GET, HEAD"), ("GET", "/api/v1/escalations/claim-next", "POST"),
+                                      ("POST", "/api/v1/escalations/5", "GET, HEAD"), ("TRACE", "/api/v1/escalations/5/notes", "POST")] {
+            let response = try await fixture.request(method, path)
+            #expect(response.status == 405, "\(method) \(path)")
+            #expect(response.header("Allow") == allow, "\(method) \(path)")
+            #expect(response.errorCode == "method_not_allowed")
+        }
+        await fixture.stop()
+    }
+}
