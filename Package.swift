@@ -42,9 +42,13 @@ let package = Package(
         .target(name: "KawanConversation",
                 dependencies: ["KawanCore", "KawanConfig", "KawanStore", "KawanChannels", "KawanNLU"],
                 swiftSettings: strictSettings),
+        // The caseworker API (JSON over HTTP): the escalation queue, replies, notes, stats.
+        .target(name: "KawanAPI",
+                dependencies: ["KawanCore", "KawanConfig", "KawanStore", "KawanHTTP", "KawanChannels", "KawanCrypto"],
+                resources: [.copy("openapi.json")], swiftSettings: strictSettings),
         .target(name: "KawanDaemon",
                 dependencies: ["KawanCore", "KawanCrypto", "KawanHTTP", "KawanConfig", "KawanStore", "KawanNLU",
-                               "KawanChannels", "KawanConversation", "CLinux"],
+                               "KawanChannels", "KawanConversation", "KawanAPI", "CLinux"],
                 swiftSettings: strictSettings),
         .executableTarget(name: "kawan", dependencies: ["KawanDaemon"], swiftSettings: strictSettings),
 
@@ -74,6 +78,9 @@ let package = Package(
                     dependencies: ["KawanConversation", "KawanChannels", "KawanConfig", "KawanStore", "KawanCore",
                                    "KawanNLU", "KawanHTTP", "KawanCrypto", "KawanTestSupport"]),
         .testTarget(name: "KawanStoreTests", dependencies: ["KawanStore", "KawanCore", "StoreCrashProbe"]),
+        .testTarget(name: "KawanAPITests",
+                    dependencies: ["KawanAPI", "KawanChannels", "KawanConfig", "KawanStore", "KawanCore", "KawanHTTP",
+                                   "KawanCrypto", "KawanTestSupport", "kawan"]),
         .testTarget(name: "KawanDaemonTests",
                     dependencies: ["KawanDaemon", "KawanHTTP", "KawanCore", "KawanCrypto", "KawanConfig", "KawanTestSupport", "kawan"]),
     ]

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 public import KawanConfig
 public import KawanCore
+import KawanAPI
 import KawanChannels
 import KawanConversation
 import KawanHTTP
@@ -112,6 +113,10 @@ public final class Daemon: Sendable {
                                       inbound: InboundChannels.make(for:),
                                       metrics: metrics, logger: logger, repliesQueued: { sender.notify() })
         webhooks.register(on: &router)
+        let api = CaseworkerAPI(configuration: { holder.snapshot }, database: database, repliesQueued: { sender.notify() },
+                                metrics: metrics, logger: logger)
+        api.register(on: &router)
+        api.start()
 
         let server = HTTPServer(configuration: httpConfiguration, router: router, logger: logger, metrics: metrics,
                                 accessLog: gateway.accessLog)
@@ -119,6 +124,7 @@ public final class Daemon: Sendable {
             try server.start()
         } catch {
             logger.error("daemon.listen_failed", ["listen": .identifier(gateway.listen.description), "error": .error(error)])
+            await api.stop()
             await sender.stop()
             await alerts.stop()
             await transport.shutdown()
@@ -145,6 +151,7 @@ public final class Daemon: Sendable {
         notifier.notify("STOPPING=1", "STATUS=draining connections")
         readiness.setAccepting(false)
         await server.shutdown()
+        await api.stop()
         await sender.stop()
         await alerts.stop()
         await transport.shutdown()

@@ -197,6 +197,14 @@ enum Schema {
             ) STRICT;
             CREATE INDEX alerts_due ON alerts (state, next_attempt_at);
             """),
+        // Version 5: the caseworker API. `escalations_claim` answers
+        // claim-next's "oldest open escalation of this priority in this
+        // language" from the index; `escalations_leases` finds expired
+        // leases without scanning (only claimed rows are in it).
+        Migration(version: 5, sql: """
+            CREATE INDEX escalations_claim ON escalations (tenant_id, status, priority_rank, language, created_at);
+            CREATE INDEX escalations_leases ON escalations (lease_expires_at) WHERE status = 'claimed';
+            """),
     ]
 
     /// Brings the file to `currentVersion` in one transaction, or refuses a
