@@ -16,9 +16,12 @@ public struct InboundContext: Sendable {
     public let event: InboundMessageEvent
     /// Milliseconds since the Unix epoch.
     public let receivedAt: Int64
+    /// What the responder's `prepare` computed for this message before the
+    /// transaction, if anything.
+    public let prepared: (any Sendable)?
 
     public init(tenant: TenantConfiguration, channel: ChannelConfiguration, contactID: Int64, conversationID: Int64,
-                messageID: Int64, event: InboundMessageEvent, receivedAt: Int64) {
+                messageID: Int64, event: InboundMessageEvent, receivedAt: Int64, prepared: (any Sendable)? = nil) {
         self.tenant = tenant
         self.channel = channel
         self.contactID = contactID
@@ -26,6 +29,7 @@ public struct InboundContext: Sendable {
         self.messageID = messageID
         self.event = event
         self.receivedAt = receivedAt
+        self.prepared = prepared
     }
 }
 
@@ -36,7 +40,17 @@ public struct InboundContext: Sendable {
 /// texts in order. Throwing rolls back this message's writes and the
 /// webhook answers 503, so the provider retries.
 public protocol ConversationResponder: Sendable {
+    /// Work that needs no database (language understanding), done before
+    /// the write transaction: it then runs on the request's task, in
+    /// parallel, instead of on the store's single writer thread. The result
+    /// reaches `respond` as `InboundContext.prepared`.
+    func prepare(_ message: InboundMessageEvent) -> (any Sendable)?
+
     func respond(to message: InboundContext, connection: Connection) throws -> [String]
+}
+
+extension ConversationResponder {
+    public func prepare(_ message: InboundMessageEvent) -> (any Sendable)? { nil }
 }
 
 /// Answers every message with a short acknowledgement in the tenant's

@@ -34,6 +34,8 @@ struct WebhookRecorder {
     let inline: Bool
     let responder: any ConversationResponder
     let now: Int64
+    /// `responder.prepare` results, by provider message id.
+    var prepared: [String: any Sendable] = [:]
 
     func record(_ events: [InboundEvent], in connection: Connection) throws -> WebhookOutcome {
         var outcome = WebhookOutcome()
@@ -103,8 +105,10 @@ struct WebhookRecorder {
             }
             try connection.execute("UPDATE conversations SET last_inbound_at = ?, updated_at = ? WHERE id = ?",
                                    [.integer(now), .integer(now), .integer(conversation)])
+            // A joined long SMS was not prepared (its text did not exist yet).
             let context = InboundContext(tenant: tenant, channel: channel, contactID: contact, conversationID: conversation,
-                                         messageID: messageID, event: message, receivedAt: now)
+                                         messageID: messageID, event: message, receivedAt: now,
+                                         prepared: joinedParts == nil ? prepared[message.providerMessageID] : nil)
             for text in try responder.respond(to: context, connection: connection) {
                 try storeReply(text, to: messageID, context: context, replyToken: message.replyToken, in: connection)
                 if inline { outcome.inlineReplies.append(text) } else { outcome.repliesQueued += 1 }

@@ -89,11 +89,15 @@ public final class WebhookService: Sendable {
             events = [.unhandled(UnhandledEvent(eventID: "sha256:" + Hex.encode(Digest.sha256(request.body)),
                                                 kind: "unreadable", payload: request.body))]
         }
-        let recorder = WebhookRecorder(tenant: tenant, channel: channel, inline: handler.supportsInlineReplies,
+        var recorder = WebhookRecorder(tenant: tenant, channel: channel, inline: handler.supportsInlineReplies,
                                        responder: responder, now: Int64(now.timeIntervalSince1970 * 1000))
+        for case .message(let message) in events where message.concatenation == nil {
+            if let prepared = responder.prepare(message) { recorder.prepared[message.providerMessageID] = prepared }
+        }
+        let finalRecorder = recorder
         let outcome: WebhookOutcome
         do {
-            outcome = try await database.write { connection in try recorder.record(events, in: connection) }
+            outcome = try await database.write { connection in try finalRecorder.record(events, in: connection) }
         } catch {
             metrics.storeFailures.increment([tenant.id, channel.id])
             logger.error("webhook.store_failed", ["tenant": .identifier(tenant.id), "channel": .identifier(channel.id),

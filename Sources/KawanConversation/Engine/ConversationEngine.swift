@@ -39,6 +39,12 @@ public final class ConversationEngine: ConversationResponder {
         self.alertsQueued = alertsQueued
     }
 
+    /// Language understanding, before the transaction (see `ConversationResponder.prepare`).
+    public func prepare(_ message: InboundMessageEvent) -> (any Sendable)? {
+        guard let text = message.text, text.unicodeScalars.contains(where: { $0.properties.isAlphabetic }) else { return nil }
+        return analyser.analyse(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
     public func respond(to message: InboundContext, connection: Connection) throws -> [String] {
         var turn = try Turn(engine: self, message: message, connection: connection)
         return try turn.run()
@@ -86,7 +92,11 @@ private struct Turn {
         // Without a single letter (a bare number, punctuation, emoji) there is
         // nothing to classify: treated as unclear, never as urgent.
         let hasLetters = text.unicodeScalars.contains { $0.properties.isAlphabetic }
-        understanding = text.isEmpty || menuReply || !hasLetters ? nil : engine.analyser.analyse(text)
+        if text.isEmpty || menuReply || !hasLetters {
+            understanding = nil
+        } else {
+            understanding = (message.prepared as? MessageUnderstanding) ?? engine.analyser.analyse(text)
+        }
         language = row?["language"].string ?? ""
         optedOut = try connection.queryValue("SELECT opted_out FROM contacts WHERE tenant_id = ? AND id = ?",
                                              [.text(message.tenant.id), .integer(message.contactID)]).int64 == 1
@@ -294,12 +304,18 @@ private struct Turn {
             SELECT body FROM messages WHERE tenant_id = ? AND conversation_id = ? AND direction = 'out' AND created_at >= ?
             ORDER BY id DESC LIMIT 5
             """, [.text(tenant.id), .integer(message.conversationID), .integer(now - window)])
-        return echoes.contains { ($0["body"].string ?? "").lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ") == folded }
+        // Only bodies of about the same size can be echoes; fold just those.
+        let size = text.utf8.count
+        return echoes.contains { row in
+            guard let body = row["body"].string, abs(body.utf8.count - size) <= size / 10 + 8 else { return false }
+            return body.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ") == folded
+        }
     }
 
     private mutating func floodControl(_ replies: [String], urgent: Bool) -> [String] {
         let window = engine.settings.floodWindowMilliseconds
-        state.replyTimes.removeAll { now - $0 >= window }
+        let current = now
+        state.replyTimes.removeAll { current - $0 >= window }
         guard !replies.isEmpty else { return replies }
         if !urgent && state.replyTimes.count >= (tenant.floodLimit ?? engine.settings.floodLimit) {
             if state.floodNoticeAt.map({ now - $0 >= window }) ?? true, let notice = try? say("system.flood_notice") {
@@ -321,8 +337,9 @@ private struct Turn {
             throw EngineError.missingAnswer("\(language) \(key)")
         }
         var values = tenant.placeholders
-        values["office_hours"] = tenant.officeHours.summary
-        values["next_opening"] = nextOpening()
+        // Formatting dates goes through ICU: only when the text asks for it.
+        if template.contains("{office_hours}") { values["office_hours"] = tenant.officeHours.summary }
+        if template.contains("{next_opening}") { values["next_opening"] = nextOpening() }
         return AnswerCatalog.expand(template, values: values)
     }
 
