@@ -60,6 +60,7 @@ public final class RawHTTPClient: @unchecked Sendable {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            if sent < 0 && errno == EINTR { continue }
             guard sent > 0 else { throw ClientError("send: errno \(errno)") }
             offset += sent
         }
@@ -100,7 +101,8 @@ public final class RawHTTPClient: @unchecked Sendable {
         var time = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - Double(Int(timeout))) * 1e6))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
         var byte = [UInt8](repeating: 0, count: 1024)
-        let count = byte.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        var count = byte.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        while count < 0 && errno == EINTR { count = byte.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) } }
         if count > 0 { buffer.append(contentsOf: byte[0..<count]) }
         return count == 0 || (count < 0 && errno == ECONNRESET)
     }
@@ -116,7 +118,9 @@ public final class RawHTTPClient: @unchecked Sendable {
 
     private func fill() throws -> Bool {
         var chunk = [UInt8](repeating: 0, count: 65536)
-        let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        var count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        // Signals (a child process exiting elsewhere in the test run) interrupt a blocking recv.
+        while count < 0 && errno == EINTR { count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) } }
         if count > 0 {
             buffer.append(contentsOf: chunk[0..<count])
             return true
