@@ -1,4 +1,5 @@
 import Foundation
+import KawanConfig
 import KawanStore
 import Testing
 
@@ -14,6 +15,20 @@ struct EndpointTests {
         #expect(wrong.status == 401)
         let good = try await fixture.request("GET", "/api/v1/escalations")
         #expect(good.status == 200)
+        await fixture.stop()
+    }
+
+    @Test func aReloadRevokesAndAddsTokensAtOnce() async throws {
+        let fixture = try APIFixture()
+        #expect(try await fixture.request("GET", "/api/v1/escalations", token: APIFixture.ana).status == 200)
+        let newToken = "kwn_new_caseworker_for_reload_test"
+        try fixture.reload(tenant: "demo") { tenant in
+            tenant["caseworkers"] = [["id": "citra", "name": "Citra", "languages": ["en"],
+                                      "token_sha256": CaseworkerToken.digestHex(of: newToken)]]
+        }
+        #expect(try await fixture.request("GET", "/api/v1/escalations", token: APIFixture.ana).status == 401)
+        let claimed = try await fixture.request("POST", "/api/v1/escalations/claim-next", token: newToken)
+        #expect(claimed.status == 204)
         await fixture.stop()
     }
 
@@ -100,6 +115,7 @@ struct EndpointTests {
         let none = try await fixture.request("POST", "/api/v1/escalations/claim-next")
         #expect(none.status == 204 && none.body.isEmpty)
         #expect(try await fixture.request("POST", "/api/v1/escalations/claim-next", body: #"{"x":1}"#).status == 400)
+        #expect(try await fixture.request("POST", "/api/v1/escalations/claim-next", body: "{}", contentType: "text/plain").status == 415)
         await fixture.stop()
     }
 
