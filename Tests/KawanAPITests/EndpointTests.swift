@@ -151,6 +151,9 @@ struct EndpointTests {
         #expect(try await fixture.request("POST", "/api/v1/escalations/\(id)/notes", body: #"{"text":"a"}"#,
                                           contentType: "text/plain").status == 415)
         #expect(try await fixture.request("POST", "/api/v1/escalations/\(id)/notes", body: #"{"text":"   "}"#).status == 422)
+        let huge = try await fixture.request("POST", "/api/v1/escalations/\(id)/notes",
+                                             body: #"{"text":"\#(String(repeating: "y", count: 70_000))"}"#)
+        #expect(huge.status == 413 && huge.errorCode == "body_too_large")
         let long = String(repeating: "x", count: 4001)
         #expect(try await fixture.request("POST", "/api/v1/escalations/\(id)/notes", body: #"{"text":"\#(long)"}"#).errorCode == "text_too_long")
 
