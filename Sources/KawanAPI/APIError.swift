@@ -43,8 +43,11 @@ enum JSONOutput {
     }
 
     private static func write(_ value: Any, into out: inout [UInt8]) {
+        // Cheapest and most frequent casts first: a failed cast to a
+        // collection type costs far more than one to a scalar.
         switch value {
         case let text as String: writeString(text, into: &out)
+        case is NSNull: out += Array("null".utf8)
         case let number as Int: out += Array(String(number).utf8)
         case let number as Int64: out += Array(String(number).utf8)
         case let number as Double: out += Array((number.isFinite ? String(number) : "null").utf8)
