@@ -26,8 +26,11 @@ struct TenantEscalations {
     /// order (no sort).
     func listQuery(_ filter: Filter) -> (String, [SQLValue]) {
         // INDEXED BY: SQLite 3.40 otherwise may take escalations_claim for
-        // a cursor page and sort what follows the cursor.
-        var sql = "SELECT \(EscalationRecord.columns) FROM escalations e INDEXED BY escalations_queue \(EscalationRecord.joins) "
+        // a cursor page and sort what follows the cursor. With both a
+        // priority and a language, escalations_claim holds exactly the
+        // page's rows in order.
+        let index = filter.priorityRank != nil && filter.language != nil ? "escalations_claim" : "escalations_queue"
+        var sql = "SELECT \(EscalationRecord.columns) FROM escalations e INDEXED BY \(index) \(EscalationRecord.joins) "
             + "WHERE e.tenant_id = ? AND e.status = ?"
         var arguments: [SQLValue] = [.text(tenantID), .text(filter.status)]
         if let rank = filter.priorityRank {
@@ -39,8 +42,19 @@ struct TenantEscalations {
             arguments.append(.text(language))
         }
         if let after = filter.after {
-            sql += " AND (e.priority_rank, e.created_at, e.id) > (?, ?, ?)"
-            arguments += [.integer(after.priorityRank), .integer(after.createdAt), .integer(after.id)]
+            if let rank = filter.priorityRank {
+                // One priority: compare within it, so the index's equality
+                // prefix stays usable.
+                if after.priorityRank == rank {
+                    sql += " AND (e.created_at, e.id) > (?, ?)"
+                    arguments += [.integer(after.createdAt), .integer(after.id)]
+                } else if after.priorityRank > rank {
+                    sql += " AND 0"
+                }
+            } else {
+                sql += " AND (e.priority_rank, e.created_at, e.id) > (?, ?, ?)"
+                arguments += [.integer(after.priorityRank), .integer(after.createdAt), .integer(after.id)]
+            }
         }
         sql += " ORDER BY e.priority_rank, e.created_at, e.id LIMIT ?"
         arguments.append(.integer(Int64(filter.limit)))

@@ -64,10 +64,22 @@ struct EndpointTests {
         let second = try await fixture.request("GET", "/api/v1/escalations?limit=2&cursor=\(cursor)")
         let ids2 = (second.json["escalations"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
         #expect(ids2 == [String(normalOld), String(normalNew)])
-        let filtered = try await fixture.request("GET", "/api/v1/escalations?priority=normal&language=id")
+        // Paging one priority and language, one at a time.
+        try await fixture.seed(priority: "normal", language: "id", createdAt: APIFixture.start - 4_000)
+        let pageOne = try await fixture.request("GET", "/api/v1/escalations?priority=normal&language=id&limit=1")
+        let pageOneIDs = (pageOne.json["escalations"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+        let pageTwo = try await fixture.request("GET", "/api/v1/escalations?priority=normal&language=id&limit=1&cursor=\(pageOne.json["next_cursor"] as? String ?? "")")
+        let pageTwoIDs = (pageTwo.json["escalations"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+        #expect(pageOneIDs == [String(normalNew)])
+        #expect(pageTwoIDs.count == 1 && pageTwoIDs != pageOneIDs)
+        // A cursor from the high part of the queue: every normal one follows it.
+        let afterUrgent = try await fixture.request("GET", "/api/v1/escalations?priority=normal&language=id&cursor=\(cursor)")
+        #expect((afterUrgent.json["escalations"] as? [[String: Any]])?.count == 2)
+        let filtered = try await fixture.request("GET", "/api/v1/escalations?priority=normal&language=id&status=open&limit=1")
         let only = filtered.json["escalations"] as? [[String: Any]] ?? []
         #expect(only.count == 1 && only.first?["id"] as? String == String(normalNew))
-        #expect(filtered.json["next_cursor"] is NSNull)
+        let last = try await fixture.request("GET", "/api/v1/escalations?priority=normal&language=id&cursor=\(pageTwo.json["next_cursor"] as? String ?? "")")
+        #expect((last.json["escalations"] as? [[String: Any]])?.isEmpty == true && last.json["next_cursor"] is NSNull)
         let item = try #require(only.first)
         #expect(item["contact"] as? String == "+62••••••••" + String((item["contact"] as? String ?? "").suffix(3)))
         #expect(item["status"] as? String == "open" && item["channel"] as? String == "telegram")
