@@ -291,7 +291,6 @@ public final class CaseworkerAPI: Sendable {
     }
 
     private func reply(_ request: HTTPRequest, _ caller: Caller) async throws -> HTTPResponse {
-        let id = try Self.escalationID(request)
         let text = try RequestBody.parse(request, allowed: ["text"]).string("text", required: true) ?? ""
         try TextRules.check(text, field: "text", limit: 5000)
         let tenant = caller.tenant
@@ -311,7 +310,6 @@ public final class CaseworkerAPI: Sendable {
             try store.renew(escalationID, by: caller.id, until: store.now + caller.leaseMilliseconds)
             return try store.message(queued.messageID).map(RowJSON.message)
         }
-        _ = id
         repliesQueued()
         return response
     }

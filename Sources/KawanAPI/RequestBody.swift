@@ -8,6 +8,12 @@ import KawanHTTP
 struct RequestBody {
     let fields: [String: Any]
 
+    /// The largest body the API reads (the longest valid one, a 5,000
+    /// character reply of 4-byte characters, is about 20 KB). Larger bodies
+    /// up to the server's own limit get a JSON 413; beyond it, the server's
+    /// plain-text 413.
+    static let maximumBytes = 65_536
+
     /// The body of an action without parameters: empty, or `{}`.
     static func empty(_ request: HTTPRequest) throws(APIError) {
         guard !request.body.isEmpty else { return }
@@ -15,6 +21,9 @@ struct RequestBody {
     }
 
     static func parse(_ request: HTTPRequest, allowed: Set<String>) throws(APIError) -> RequestBody {
+        guard request.body.count <= maximumBytes else {
+            throw APIError(status: .contentTooLarge, code: "body_too_large", message: "the body is over \(maximumBytes) bytes")
+        }
         let type = request.headers["Content-Type"]?.split(separator: ";").first?
             .trimmingCharacters(in: .whitespaces).lowercased()
         guard type == "application/json" else {

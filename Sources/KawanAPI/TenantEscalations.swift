@@ -18,7 +18,20 @@ struct TenantEscalations {
 
     /// A page in queue order, from the `escalations_queue` index.
     func list(_ filter: Filter) throws -> [EscalationRecord] {
-        var sql = "SELECT \(EscalationRecord.columns) FROM escalations e \(EscalationRecord.joins) WHERE e.tenant_id = ? AND e.status = ?"
+        let (sql, arguments) = listQuery(filter)
+        return try connection.query(sql, arguments).map(EscalationRecord.init(row:))
+    }
+
+    /// The listing statement; a test checks its plan reads the index in
+    /// order (no sort).
+    func listQuery(_ filter: Filter) -> (String, [SQLValue]) {
+        // INDEXED BY: SQLite 3.40 otherwise may take escalations_claim for
+        // a cursor page and sort what follows the cursor. With both a
+        // priority and a language, escalations_claim holds exactly the
+        // page's rows in order.
+        let index = filter.priorityRank != nil && filter.language != nil ? "escalations_claim" : "escalations_queue"
+        var sql = "SELECT \(EscalationRecord.columns) FROM escalations e INDEXED BY \(index) \(EscalationRecord.joins) "
+            + "WHERE e.tenant_id = ? AND e.status = ?"
         var arguments: [SQLValue] = [.text(tenantID), .text(filter.status)]
         if let rank = filter.priorityRank {
             sql += " AND e.priority_rank = ?"
@@ -29,12 +42,23 @@ struct TenantEscalations {
             arguments.append(.text(language))
         }
         if let after = filter.after {
-            sql += " AND (e.priority_rank, e.created_at, e.id) > (?, ?, ?)"
-            arguments += [.integer(after.priorityRank), .integer(after.createdAt), .integer(after.id)]
+            if let rank = filter.priorityRank {
+                // One priority: compare within it, so the index's equality
+                // prefix stays usable.
+                if after.priorityRank == rank {
+                    sql += " AND (e.created_at, e.id) > (?, ?)"
+                    arguments += [.integer(after.createdAt), .integer(after.id)]
+                } else if after.priorityRank > rank {
+                    sql += " AND 0"
+                }
+            } else {
+                sql += " AND (e.priority_rank, e.created_at, e.id) > (?, ?, ?)"
+                arguments += [.integer(after.priorityRank), .integer(after.createdAt), .integer(after.id)]
+            }
         }
         sql += " ORDER BY e.priority_rank, e.created_at, e.id LIMIT ?"
         arguments.append(.integer(Int64(filter.limit)))
-        return try connection.query(sql, arguments).map(EscalationRecord.init(row:))
+        return (sql, arguments)
     }
 
     func find(_ id: Int64) throws -> EscalationRecord? {
@@ -119,24 +143,27 @@ struct TenantEscalations {
         for rank: Int64 in 0...2 {
             var best: (createdAt: Int64, id: Int64)?
             for language in languages {
-                guard let row = try connection.queryRow("""
-                    SELECT id, created_at FROM escalations
-                    WHERE tenant_id = ? AND status = 'open' AND priority_rank = ? AND language = ?
-                    ORDER BY created_at, id LIMIT 1
-                    """, [.text(tenantID), .integer(rank), .text(language)]),
+                guard let row = try connection.queryRow(Self.oldestInLanguage, [.text(tenantID), .integer(rank), .text(language)]),
                       let id = row["id"].int64, let created = row["created_at"].int64 else { continue }
                 if best.map({ (created, id) < ($0.createdAt, $0.id) }) ?? true { best = (created, id) }
             }
             if let best { return best.id }
-            if let id = try connection.queryValue("""
-                SELECT id FROM escalations WHERE tenant_id = ? AND status = 'open' AND priority_rank = ?
-                ORDER BY created_at, id LIMIT 1
-                """, [.text(tenantID), .integer(rank)]).int64 {
+            if let id = try connection.queryValue(Self.oldestOfPriority, [.text(tenantID), .integer(rank)]).int64 {
                 return id
             }
         }
         return nil
     }
+
+    static let oldestInLanguage = """
+        SELECT id, created_at FROM escalations INDEXED BY escalations_claim
+        WHERE tenant_id = ? AND status = 'open' AND priority_rank = ? AND language = ?
+        ORDER BY created_at, id LIMIT 1
+        """
+    static let oldestOfPriority = """
+        SELECT id FROM escalations INDEXED BY escalations_queue WHERE tenant_id = ? AND status = 'open' AND priority_rank = ?
+        ORDER BY created_at, id LIMIT 1
+        """
 
     func claim(_ id: Int64, by caseworker: String, until: Int64) throws {
         try connection.execute("""

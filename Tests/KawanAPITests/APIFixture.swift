@@ -29,6 +29,9 @@ final class APIFixture: @unchecked Sendable {
     let transport = CurlTransport()
     let metrics = MetricsRegistry()
     private let recorded = RequestRecorder()
+    /// What the API and the sender read at every request; `reload()` swaps it.
+    let current: ConfigurationBox
+    let configDirectory: String
     private let clock = TestClock(APIFixture.start)
 
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -70,14 +73,16 @@ final class APIFixture: @unchecked Sendable {
         other.removeValue(forKey: "alert_webhook")
         try JSONSerialization.data(withJSONObject: other, options: [.sortedKeys])
             .write(to: URL(fileURLWithPath: config + "/tenants/other.json"))
-        let configuration = try ConfigurationLoader.load(directory: config)
+        configDirectory = config
+        let current = ConfigurationBox(try ConfigurationLoader.load(directory: config))
+        self.current = current
 
         database = try Database(path: directory + "/kawan.sqlite", logger: Logger(level: .error, sink: MemoryLogSink()))
         let clock = self.clock
-        sender = OutboxSender(database: database, transport: transport, configuration: { configuration },
+        sender = OutboxSender(database: database, transport: transport, configuration: { current.value.withLock { $0 } },
                               logger: Logger(level: .error, sink: MemoryLogSink()))
         let sender = self.sender
-        api = CaseworkerAPI(configuration: { configuration }, database: database, repliesQueued: { sender.notify() },
+        api = CaseworkerAPI(configuration: { current.value.withLock { $0 } }, database: database, repliesQueued: { sender.notify() },
                             metrics: metrics, logger: Logger(level: .error, sink: MemoryLogSink()),
                             clock: { clock.value.load(ordering: .relaxed) }, leaseSweepInterval: .milliseconds(50),
                             maximumAuthenticationFailures: maximumAuthenticationFailures)
@@ -86,6 +91,16 @@ final class APIFixture: @unchecked Sendable {
         server = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0, ioThreads: 2),
                             router: router, logger: Logger(level: .error, sink: MemoryLogSink()), metrics: metrics)
         try server.start()
+    }
+
+    /// Edits a tenant file and loads the configuration again, as SIGHUP does.
+    func reload(tenant: String, _ edit: (inout [String: Any]) -> Void) throws {
+        let path = configDirectory + "/tenants/\(tenant).json"
+        var object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+        edit(&object)
+        try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]).write(to: URL(fileURLWithPath: path))
+        let loaded = try ConfigurationLoader.load(directory: configDirectory)
+        current.value.withLock { $0 = loaded }
     }
 
     var now: Int64 { clock.value.load(ordering: .relaxed) }
@@ -193,4 +208,9 @@ final class TestClock: Sendable {
 
 final class RequestRecorder: Sendable {
     let bodies = Mutex<[[UInt8]]>([])
+}
+
+final class ConfigurationBox: Sendable {
+    let value: Mutex<KawanConfiguration>
+    init(_ configuration: KawanConfiguration) { value = Mutex(configuration) }
 }

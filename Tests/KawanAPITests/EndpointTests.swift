@@ -1,4 +1,5 @@
 import Foundation
+import KawanConfig
 import KawanStore
 import Testing
 
@@ -14,6 +15,20 @@ struct EndpointTests {
         #expect(wrong.status == 401)
         let good = try await fixture.request("GET", "/api/v1/escalations")
         #expect(good.status == 200)
+        await fixture.stop()
+    }
+
+    @Test func aReloadRevokesAndAddsTokensAtOnce() async throws {
+        let fixture = try APIFixture()
+        #expect(try await fixture.request("GET", "/api/v1/escalations", token: APIFixture.ana).status == 200)
+        let newToken = "kwn_new_caseworker_for_reload_test"
+        try fixture.reload(tenant: "demo") { tenant in
+            tenant["caseworkers"] = [["id": "citra", "name": "Citra", "languages": ["en"],
+                                      "token_sha256": CaseworkerToken.digestHex(of: newToken)]]
+        }
+        #expect(try await fixture.request("GET", "/api/v1/escalations", token: APIFixture.ana).status == 401)
+        let claimed = try await fixture.request("POST", "/api/v1/escalations/claim-next", token: newToken)
+        #expect(claimed.status == 204)
         await fixture.stop()
     }
 
@@ -49,10 +64,22 @@ struct EndpointTests {
         let second = try await fixture.request("GET", "/api/v1/escalations?limit=2&cursor=\(cursor)")
         let ids2 = (second.json["escalations"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
         #expect(ids2 == [String(normalOld), String(normalNew)])
-        let filtered = try await fixture.request("GET", "/api/v1/escalations?priority=normal&language=id")
+        // Paging one priority and language, one at a time.
+        try await fixture.seed(priority: "normal", language: "id", createdAt: APIFixture.start - 4_000)
+        let pageOne = try await fixture.request("GET", "/api/v1/escalations?priority=normal&language=id&limit=1")
+        let pageOneIDs = (pageOne.json["escalations"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+        let pageTwo = try await fixture.request("GET", "/api/v1/escalations?priority=normal&language=id&limit=1&cursor=\(pageOne.json["next_cursor"] as? String ?? "")")
+        let pageTwoIDs = (pageTwo.json["escalations"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+        #expect(pageOneIDs == [String(normalNew)])
+        #expect(pageTwoIDs.count == 1 && pageTwoIDs != pageOneIDs)
+        // A cursor from the high part of the queue: every normal one follows it.
+        let afterUrgent = try await fixture.request("GET", "/api/v1/escalations?priority=normal&language=id&cursor=\(cursor)")
+        #expect((afterUrgent.json["escalations"] as? [[String: Any]])?.count == 2)
+        let filtered = try await fixture.request("GET", "/api/v1/escalations?priority=normal&language=id&status=open&limit=1")
         let only = filtered.json["escalations"] as? [[String: Any]] ?? []
         #expect(only.count == 1 && only.first?["id"] as? String == String(normalNew))
-        #expect(filtered.json["next_cursor"] is NSNull)
+        let last = try await fixture.request("GET", "/api/v1/escalations?priority=normal&language=id&cursor=\(pageTwo.json["next_cursor"] as? String ?? "")")
+        #expect((last.json["escalations"] as? [[String: Any]])?.isEmpty == true && last.json["next_cursor"] is NSNull)
         let item = try #require(only.first)
         #expect(item["contact"] as? String == "+62••••••••" + String((item["contact"] as? String ?? "").suffix(3)))
         #expect(item["status"] as? String == "open" && item["channel"] as? String == "telegram")
@@ -100,6 +127,7 @@ struct EndpointTests {
         let none = try await fixture.request("POST", "/api/v1/escalations/claim-next")
         #expect(none.status == 204 && none.body.isEmpty)
         #expect(try await fixture.request("POST", "/api/v1/escalations/claim-next", body: #"{"x":1}"#).status == 400)
+        #expect(try await fixture.request("POST", "/api/v1/escalations/claim-next", body: "{}", contentType: "text/plain").status == 415)
         await fixture.stop()
     }
 
@@ -135,6 +163,9 @@ struct EndpointTests {
         #expect(try await fixture.request("POST", "/api/v1/escalations/\(id)/notes", body: #"{"text":"a"}"#,
                                           contentType: "text/plain").status == 415)
         #expect(try await fixture.request("POST", "/api/v1/escalations/\(id)/notes", body: #"{"text":"   "}"#).status == 422)
+        let huge = try await fixture.request("POST", "/api/v1/escalations/\(id)/notes",
+                                             body: #"{"text":"\#(String(repeating: "y", count: 70_000))"}"#)
+        #expect(huge.status == 413 && huge.errorCode == "body_too_large")
         let long = String(repeating: "x", count: 4001)
         #expect(try await fixture.request("POST", "/api/v1/escalations/\(id)/notes", body: #"{"text":"\#(long)"}"#).errorCode == "text_too_long")
 

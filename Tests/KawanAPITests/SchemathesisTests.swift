@@ -34,7 +34,7 @@ import Testing
             "-H", "Authorization: Bearer kwn_demo_caseworker_ana_not_secret",
             "--checks", "all", "--exclude-checks", "positive_data_acceptance",
             "--max-examples", "20", "--seed", "1", "--no-color",
-        ])
+        ], currentDirectory: work)  // its cache directory (.schemathesis) goes there
         #expect(result.status == 0, Comment(rawValue: String(result.stdout.suffix(6000)) + result.stderr))
         #expect(result.stdout.contains("Stateful"))
     }
