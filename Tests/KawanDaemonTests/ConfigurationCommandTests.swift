@@ -91,25 +91,28 @@ import Testing
         defer { daemon.terminate() }
         let port = try #require(daemon.waitForPort())
         #expect(try await Self.get(port, "/readyz").status == 200)
-        // Another process takes the write lock and holds it for 8 seconds.
+        // Another process takes the write lock and holds it until told to let go.
         let locker = Process()
         locker.executableURL = URL(fileURLWithPath: ProcessRunner.which("python3")!)
         locker.arguments = ["-c", """
-            import sqlite3, sys, time
+            import sqlite3, sys
             c = sqlite3.connect(sys.argv[1], isolation_level=None)
             c.execute("BEGIN IMMEDIATE")
             print("locked", flush=True)
-            time.sleep(8)
+            sys.stdin.readline()
             c.execute("ROLLBACK")
             """, database]
         let pipe = Pipe()
+        let input = Pipe()
         locker.standardOutput = pipe
+        locker.standardInput = input
         try locker.run()
         defer { if locker.isRunning { locker.terminate() } }
         _ = try await offPool { pipe.fileHandleForReading.availableData }
-        let blocked = try await Self.get(port, "/readyz", timeout: 20)
+        let blocked = try await Self.get(port, "/readyz", timeout: 30)
         #expect(blocked.status == 503)
         #expect(blocked.text.hasPrefix("not ready: database: cannot be written"))
+        input.fileHandleForWriting.write(Data("release\n".utf8))
         locker.waitUntilExit()
         #expect(try await Self.get(port, "/readyz").status == 200)
     }
