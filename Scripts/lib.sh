@@ -32,6 +32,7 @@ kawan_require_swift() {
 # Libraries the package links: SQLite, OpenSSL's libcrypto and libcurl (headers),
 # pkg-config for their flags.
 KAWAN_BUILD_PACKAGES=(libsqlite3-dev libssl-dev libcurl4-openssl-dev pkg-config)
-# Real clients the test suite drives the server with (tests that need a
+# Real clients and tools the tests use (curl, openssl s_server, Python for the
+# providers' SDKs; tests that need a
 # missing one are skipped with a message, but CI installs them).
-KAWAN_TEST_PACKAGES=(curl python3)
+KAWAN_TEST_PACKAGES=(curl openssl python3 python3-venv)
