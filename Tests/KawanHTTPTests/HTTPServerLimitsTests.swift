@@ -110,10 +110,15 @@ import Testing
             // Once one closes (the array held the only reference), new
             // connections are served again.
             held.removeLast()
-            usleep(200_000)
-            let again = try RawHTTPClient(port: port)
-            try again.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
-            let status = try again.readResponse().status
+            // The loop notices the close within a moment; retry until it has.
+            var status = 0
+            let deadline = Date().addingTimeInterval(10)
+            while status == 0 && Date() < deadline {
+                usleep(100_000)
+                guard let again = try? RawHTTPClient(port: port) else { continue }
+                try? again.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
+                status = (try? again.readResponse().status) ?? 0
+            }
             _ = held.count
             return (closed, status)
         }
