@@ -124,7 +124,10 @@ import Testing
         }
         #expect(overflowClosed)
         #expect(servedAfter == 200)
-        #expect(fixture.metrics.render().contains("kawan_http_connections_rejected_total 1"))
+        // At least the one over the cap (a retry that raced the close counts too).
+        let rejected = fixture.metrics.render().split(separator: "\n")
+            .first { $0.hasPrefix("kawan_http_connections_rejected_total ") }.flatMap { Double($0.split(separator: " ")[1]) }
+        #expect((rejected ?? 0) >= 1)
         await fixture.stop()
     }
 
