@@ -44,10 +44,11 @@ enum JSONOutput {
 
     private static func write(_ value: Any, into out: inout [UInt8]) {
         // Cheapest and most frequent casts first: a failed cast to a
-        // collection type costs far more than one to a scalar.
+        // collection type costs far more than one to a scalar, and testing
+        // a Swift dictionary or array against a class (`NSNull`) bridges it
+        // to Foundation first, so that test comes last.
         switch value {
         case let text as String: writeString(text, into: &out)
-        case is NSNull: out += Array("null".utf8)
         case let number as Int: out += Array(String(number).utf8)
         case let number as Int64: out += Array(String(number).utf8)
         case let number as Double: out += Array((number.isFinite ? String(number) : "null").utf8)
@@ -65,6 +66,7 @@ enum JSONOutput {
             writeArray(array, into: &out)
         case let array as [Any]:
             writeArray(array, into: &out)
+        case is NSNull: out += Array("null".utf8)
         default:
             out += Array("null".utf8)
         }
