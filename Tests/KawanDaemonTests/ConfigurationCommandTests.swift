@@ -108,11 +108,11 @@ import Testing
         locker.standardInput = input
         try locker.run()
         defer { if locker.isRunning { locker.terminate() } }
-        _ = try await offPool { pipe.fileHandleForReading.availableData }
+        _ = try await offPool { PipeIO.readChunk(pipe.fileHandleForReading) }
         let blocked = try await Self.get(port, "/readyz", timeout: 30)
         #expect(blocked.status == 503)
         #expect(blocked.text.hasPrefix("not ready: database: cannot be written"))
-        input.fileHandleForWriting.write(Data("release\n".utf8))
+        PipeIO.writeAll(input.fileHandleForWriting, Array("release\n".utf8))
         locker.waitUntilExit()
         #expect(try await Self.get(port, "/readyz").status == 200)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import KawanConfig
 import KawanDaemon
+import KawanTestSupport
 import Testing
 
 @Suite struct ConfigurationHolderTests {
@@ -64,7 +65,7 @@ import Testing
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze"), "systemd-analyze is not installed"))
-    func systemdAnalyzeVerifiesTheUnit() throws {
+    func systemdAnalyzeVerifiesTheUnit() async throws {
         let kawan = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         var binary = kawan
         while binary.path != "/" && !FileManager.default.isExecutableFile(atPath: binary.appendingPathComponent("kawan").path) {
@@ -76,15 +77,7 @@ import Testing
             .replacingOccurrences(of: "/usr/local/bin/kawan", with: binary.appendingPathComponent("kawan").path)
         let copy = directory.appendingPathComponent("kawan.service")
         try unit.write(to: copy, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-analyze")
-        process.arguments = ["verify", copy.path]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = errors
-        try process.run()
-        process.waitUntilExit()
-        let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 0, "\(output)")
+        let result = try await ProcessRunner.run("/usr/bin/systemd-analyze", ["verify", copy.path])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     }
 }

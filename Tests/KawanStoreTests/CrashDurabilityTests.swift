@@ -1,5 +1,6 @@
 import Foundation
 import KawanStore
+import KawanTestSupport
 import Testing
 
 /// kill -9 in the middle of concurrent writes: every write whose `write`
@@ -51,7 +52,7 @@ import Testing
         var killed = false
         var lines = 0
         while true {
-            let chunk = reader.availableData
+            let chunk = PipeIO.readChunk(reader)
             if chunk.isEmpty { break }  // EOF: the probe is gone.
             text += String(decoding: chunk, as: UTF8.self)
             lines += chunk.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
@@ -62,7 +63,7 @@ import Testing
             }
         }
         process.waitUntilExit()
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: PipeIO.readToEnd(errors.fileHandleForReading), as: UTF8.self)
         // Only whole lines count: each was written with a single write(2).
         var ids = Set<Int64>()
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) where line.hasPrefix("ACK ") {

@@ -26,7 +26,7 @@ public final class DaemonProcess: @unchecked Sendable {
         Thread { [self] in
             var pending = ""
             while true {
-                let data = errPipe.fileHandleForReading.availableData
+                let data = PipeIO.readChunk(errPipe.fileHandleForReading)
                 if data.isEmpty { break }
                 pending += String(decoding: data, as: UTF8.self)
                 while let newline = pending.firstIndex(of: "\n") {
@@ -38,7 +38,7 @@ public final class DaemonProcess: @unchecked Sendable {
         }.start()
         Thread { [self] in
             while true {
-                let data = outPipe.fileHandleForReading.availableData
+                let data = PipeIO.readChunk(outPipe.fileHandleForReading)
                 if data.isEmpty { break }
                 stdoutText.withLock { $0 += String(decoding: data, as: UTF8.self) }
             }

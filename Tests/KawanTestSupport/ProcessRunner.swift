@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs real child processes for tests (curl, python3, the kawan binary).
 public enum ProcessRunner {
@@ -32,10 +33,22 @@ public enum ProcessRunner {
             process.standardOutput = stdout
             process.standardError = stderr
             try process.run()
-            stdin.fileHandleForWriting.write(Data(input))
-            try stdin.fileHandleForWriting.close()
-            let out = stdout.fileHandleForReading.readDataToEndOfFile()
-            let err = stderr.fileHandleForReading.readDataToEndOfFile()
+            // Input, standard output and standard error move at once, so a
+            // child that writes a lot before reading cannot deadlock us.
+            let writer = Thread {
+                PipeIO.writeAll(stdin.fileHandleForWriting, input)
+                try? stdin.fileHandleForWriting.close()
+            }
+            writer.start()
+            let errorText = Mutex<[UInt8]>([])
+            let errorsDone = DispatchSemaphore(value: 0)
+            Thread {
+                errorText.withLock { $0 = PipeIO.readToEnd(stderr.fileHandleForReading) }
+                errorsDone.signal()
+            }.start()
+            let out = PipeIO.readToEnd(stdout.fileHandleForReading)
+            errorsDone.wait()
+            let err = errorText.withLock { $0 }
             process.waitUntilExit()
             return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
                           stderr: String(decoding: err, as: UTF8.self))
