@@ -11,19 +11,31 @@ struct SafetyNet: Sendable {
     /// One lexicon line: `family: phrase`. Latin phrases are words in order
     /// (a trailing `*` matches any ending, up to three other words may come
     /// between); Japanese phrases are substrings in order, a few characters apart.
-    struct Signal: Sendable {
-        var family: String
-        var parts: [String]
+    /// A class, not a struct: matching reads signals in a hot loop, and a
+    /// struct of five arrays cost five reference-count pairs per read.
+    final class Signal: Sendable {
+        let family: String
+        let parts: [String]
         /// `parts` as written in the lexicon, with diacritics.
-        var accentedParts: [String]
+        let accentedParts: [String]
         /// `parts` as scalars, for Japanese substring search.
-        var scalarParts: [[Unicode.Scalar]]
-        var partIsPrefix: [Bool]
-        var ideographic: Bool
+        let scalarParts: [[Unicode.Scalar]]
+        let partIsPrefix: [Bool]
+        let ideographic: Bool
         /// Words allowed between two parts: Vietnamese words are syllables, so
         /// its phrases allow one ("bị chủ đánh"), other languages three
         /// ("kinuha ni amo yung phone").
-        var maximumGap = SafetyNet.maximumWordGap
+        let maximumGap: Int
+
+        init(family: String, parts: [String], accentedParts: [String], partIsPrefix: [Bool], maximumGap: Int) {
+            self.family = family
+            self.parts = parts
+            self.accentedParts = accentedParts
+            scalarParts = parts.map { Array($0.unicodeScalars) }
+            self.partIsPrefix = partIsPrefix
+            ideographic = (parts.first?.unicodeScalars.first?.value ?? 0) >= 0x2000
+            self.maximumGap = maximumGap
+        }
     }
 
     private var latinSignals: [Signal] = []
@@ -58,16 +70,16 @@ struct SafetyNet: Sendable {
                 }
                 let family = line[..<colon].trimmingCharacters(in: .whitespaces)
                 let phrase = String(line[line.index(after: colon)...])
-                guard !family.isEmpty, var signal = SafetyNet.signal(family: family, phrase: phrase) else {
+                let gap = language == .vietnamese ? 1 : SafetyNet.maximumWordGap
+                guard !family.isEmpty, let signal = SafetyNet.signal(family: family, phrase: phrase, maximumGap: gap) else {
                     throw .invalidLexicon(path: path, line: lineNumber, reason: "empty family or phrase")
                 }
-                if language == .vietnamese { signal.maximumGap = 1 }
                 add(signal)
             }
         }
     }
 
-    static func signal(family: String, phrase: String) -> Signal? {
+    static func signal(family: String, phrase: String, maximumGap: Int = maximumWordGap) -> Signal? {
         var parts: [String] = []
         var accentedParts: [String] = []
         var prefixes: [Bool] = []
@@ -80,10 +92,9 @@ struct SafetyNet: Sendable {
             accentedParts.append(tokens.map(\.text).joined())
             prefixes.append(isPrefix)
         }
-        guard let first = parts.first?.unicodeScalars.first else { return nil }
-        return Signal(family: family, parts: parts, accentedParts: accentedParts,
-                      scalarParts: parts.map { Array($0.unicodeScalars) }, partIsPrefix: prefixes,
-                      ideographic: first.value >= 0x2000)
+        guard parts.first?.unicodeScalars.first != nil else { return nil }
+        return Signal(family: family, parts: parts, accentedParts: accentedParts, partIsPrefix: prefixes,
+                      maximumGap: maximumGap)
     }
 
     mutating func add(_ signal: Signal) {

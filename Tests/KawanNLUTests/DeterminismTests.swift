@@ -22,11 +22,11 @@ import Testing
         let labels = Set(examples.compactMap(\.intent)).sorted()
         let first = IntentClassifier(examples: prepared, labels: labels)
         let second = IntentClassifier(examples: prepared, labels: labels)
-        #expect(first.model.weights == second.model.weights)
+        #expect(first.model.packed == second.model.packed && first.model.scale == second.model.scale)
         #expect(first.model.bias == second.model.bias)
         #expect(first.weighting.inverseDocumentFrequency == second.weighting.inverseDocumentFrequency)
         // And the model learnt something: not all weights are zero.
-        #expect(first.model.weights.contains { $0 != .zero })
+        #expect(first.model.packed.contains { $0 != .zero })
 
         let signals = [[String]](repeating: [], count: prepared.count)
         let calibration = CalibrationSearch.choose(examples: prepared, signals: signals, labels: labels)
@@ -46,5 +46,32 @@ import Testing
     @Test func sameTextSameAnalysis() {
         let text = "kinuha ni amo passport ko at bawal lumabas"
         #expect(sharedUnderstanding.analyse(text) == sharedUnderstanding.analyse(text))
+    }
+}
+
+@Suite struct PackedWeightsTests {
+    /// The packed 16-bit weights must score as the float weights did: the
+    /// same probabilities to within the rounding the packing allows.
+    @Test func packedScoresMatchFloatScores() {
+        var random = SplitMix64(seed: 7)
+        let examples: [(features: FeatureVector, label: Int)] = (0..<400).map { index in
+            let indices = (0..<12).map { _ in Int32(random.next() % 1024) }
+            let sorted = Array(Set(indices)).sorted()
+            let values = [Float](repeating: 1 / Float(sorted.count).squareRoot(), count: sorted.count)
+            return (FeatureVector(indices: sorted, values: values), index % 11)
+        }
+        let settings = LinearModel.TrainingSettings(epochs: 5, learningRate: 0.5, seed: 3)
+        let unpacked = LinearModel.trainUnpacked(examples, classCount: 11, bits: 10, settings: settings)
+        let model = unpacked.frozen()
+        #expect(model.weights.isEmpty && !model.packed.isEmpty && unpacked.packed.isEmpty)
+        var largestDifference: Float = 0
+        for example in examples.prefix(50) {
+            let packed = model.probabilities(example.features)
+            let float = unpacked.probabilities(example.features)
+            for (a, b) in zip(packed, float) { largestDifference = max(largestDifference, abs(a - b)) }
+        }
+        #expect(largestDifference < 1e-3, "packed and float probabilities differ by \(largestDifference)")
+        // And the model learnt something: its answers are not uniform.
+        #expect(model.probabilities(examples[0].features).max()! > 2 / 11)
     }
 }
