@@ -302,7 +302,7 @@ public final class CaseworkerAPI: Sendable {
             guard let channel = tenant.channels.first(where: { $0.id == state.channelID }) else {
                 throw APIError.unprocessable("channel_unavailable", "the conversation's channel is no longer configured")
             }
-            try ReplyLimit.check(text, channel: channel.type)
+            try ReplyLimit.check(text, channel: channel)
             let queued = try store.connection.enqueueReply(
                 OutboundReply(tenantID: caller.tenantID, channelID: state.channelID, conversationID: state.conversationID,
                               contactID: state.contactID, text: text, author: caller.id), now: store.now)

@@ -96,9 +96,16 @@ public struct TelegramSettings: Sendable {
     }
 }
 
-/// Kawan's own JSON webhook, signed with an HMAC under `secret`.
+/// Kawan's own JSON webhook, signed with an HMAC under `secret`. Replies
+/// go inline in the webhook's response; with `replyURL`, messages that
+/// cannot go inline (a caseworker's answer) are POSTed there, signed the
+/// same way.
 public struct JSONChannelSettings: Sendable {
     public let secret: Secret
+    public let replyURL: String?
 
-    public init(secret: Secret) { self.secret = secret }
+    public init(secret: Secret, replyURL: String? = nil) {
+        self.secret = secret
+        self.replyURL = replyURL
+    }
 }

@@ -13,7 +13,9 @@ import Synchronization
 /// the shipped demo tenant plus a copy named `other` (its own caseworkers
 /// `olga` and `omar`), a movable clock, and a stand-in Telegram Bot API on
 /// loopback that both tenants' `telegram` channels point at, reached by
-/// the real `OutboxSender` and `CurlTransport`.
+/// the real `OutboxSender` and `CurlTransport`. The same stand-in takes
+/// json-channel replies at `/widget/replies` (answering 503 to the first one
+/// when `failFirstWidgetReply` is set).
 final class APIFixture: @unchecked Sendable {
     static let ana = "kwn_demo_caseworker_ana_not_secret"
     static let budi = "kwn_demo_caseworker_budi_not_secret"
@@ -47,6 +49,16 @@ final class APIFixture: @unchecked Sendable {
         telegramRouter.add("POST", "/{bot}/sendMessage", .immediate { request in
             requests.bodies.withLock { $0.append(request.body) }
             return .json(Array(#"{"ok":true,"result":{"message_id":4242,"date":1795402800,"chat":{"id":1}}}"#.utf8))
+        })
+        telegramRouter.add("POST", "/widget/replies", .immediate { request in
+            let attempt = requests.widget.withLock { calls in
+                calls.append((headers: request.headers.fields, body: request.body))
+                return calls.count
+            }
+            if attempt == 1 && requests.failFirstWidgetReply.load(ordering: .relaxed) {
+                return HTTPResponse(status: .serviceUnavailable, body: Array(#"{"error":"busy"}"#.utf8))
+            }
+            return .json(Array(#"{"id":"widget-77"}"#.utf8))
         })
         telegram = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0, ioThreads: 1),
                               router: telegramRouter, logger: Logger(level: .error, sink: MemoryLogSink()), metrics: MetricsRegistry())
@@ -110,6 +122,11 @@ final class APIFixture: @unchecked Sendable {
     var telegramRequests: [[String: Any]] {
         recorded.bodies.withLock { $0 }.map { ((try? JSONSerialization.jsonObject(with: Data($0))) as? [String: Any]) ?? [:] }
     }
+
+    /// The requests the stand-in widget back end received at `/widget/replies`.
+    var widgetRequests: [(headers: [(name: String, value: String)], body: [UInt8])] { recorded.widget.withLock { $0 } }
+    func failFirstWidgetReply() { recorded.failFirstWidgetReply.store(true, ordering: .relaxed) }
+    var standInPort: UInt16 { telegram.port }
 
     struct Response: Sendable {
         let status: Int
@@ -208,6 +225,8 @@ final class TestClock: Sendable {
 
 final class RequestRecorder: Sendable {
     let bodies = Mutex<[[UInt8]]>([])
+    let widget = Mutex<[(headers: [(name: String, value: String)], body: [UInt8])]>([])
+    let failFirstWidgetReply = Atomic<Bool>(false)
 }
 
 final class ConfigurationBox: Sendable {

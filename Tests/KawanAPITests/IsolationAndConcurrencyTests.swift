@@ -1,4 +1,5 @@
 import Foundation
+import KawanCrypto
 import KawanStore
 import Synchronization
 import Testing
@@ -136,7 +137,7 @@ struct IsolationAndConcurrencyTests {
         await fixture.stop()
     }
 
-    @Test func repliesOnSMSAreLimitedToTenSegmentsAndJSONChannelsRefuseThem() async throws {
+    @Test func repliesOnSMSAreLimitedToTenSegmentsAndJSONChannelsWithoutReplyURLRefuseThem() async throws {
         let fixture = try APIFixture()
         let sms = try await fixture.seed(channel: "sms")
         let web = try await fixture.seed(channel: "web")
@@ -149,6 +150,64 @@ struct IsolationAndConcurrencyTests {
         let json = try await fixture.request("POST", "/api/v1/escalations/\(web)/messages", body: #"{"text":"hi"}"#)
         #expect(json.status == 422 && json.errorCode == "channel_cannot_send")
         #expect(try await fixture.value("SELECT COUNT(*) FROM outbox").int64 == 1)
+        await fixture.stop()
+    }
+
+    /// A json channel with `reply_url`: the caseworker's reply is POSTed
+    /// there, signed like inbound webhooks, retried after a 503 with the
+    /// same idempotency key, and its status comes back `sent`.
+    @Test func aJSONChannelWithReplyURLReceivesSignedReplies() async throws {
+        let fixture = try APIFixture()
+        fixture.failFirstWidgetReply()
+        let id = try await fixture.seed(channel: "web", address: "visitor-42")
+        #expect(try await fixture.request("POST", "/api/v1/escalations/\(id)/claim").status == 200)
+        let before = try await fixture.request("POST", "/api/v1/escalations/\(id)/messages", body: #"{"text":"hi"}"#)
+        #expect(before.status == 422 && before.errorCode == "channel_cannot_send")
+
+        let port = fixture.standInPort
+        try fixture.reload(tenant: "demo") { tenant in
+            var channels = tenant["channels"] as! [[String: Any]]
+            for index in channels.indices where channels[index]["id"] as? String == "web" {
+                channels[index]["reply_url"] = "http://127.0.0.1:\(port)/widget/replies"
+            }
+            tenant["channels"] = channels
+        }
+        let tooLong = String(repeating: "a", count: 4097)
+        let refused = try await fixture.request("POST", "/api/v1/escalations/\(id)/messages", body: #"{"text":"\#(tooLong)"}"#)
+        #expect(refused.status == 422 && refused.errorCode == "text_too_long")
+        try await fixture.sender.start()
+        let accepted = try await fixture.request("POST", "/api/v1/escalations/\(id)/messages",
+                                                 body: #"{"text":"Kami akan membantu Anda."}"#)
+        #expect(accepted.status == 202)
+        let messageID = try #require(accepted.json["id"] as? String)
+        var delivered = ""
+        for _ in 0..<750 where delivered != "sent" {  // up to 15 s; the 503 costs one backoff
+            try await Task.sleep(for: .milliseconds(20))
+            let messages = try await fixture.request("GET", "/api/v1/escalations/\(id)").json["messages"] as? [[String: Any]] ?? []
+            delivered = messages.first { $0["id"] as? String == messageID }?["delivery_status"] as? String ?? ""
+        }
+        #expect(delivered == "sent")
+
+        let requests = fixture.widgetRequests
+        #expect(requests.count == 2, "one 503, then one accepted retry")
+        let secret = try String(contentsOfFile: fixture.configDirectory + "/secrets/demo/web_secret", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        var keys: [String] = []
+        for request in requests {
+            func header(_ name: String) -> String? { request.headers.first { $0.name.lowercased() == name.lowercased() }?.value }
+            let timestamp = try #require(header("X-Kawan-Timestamp"))
+            let expected = Digest.hmac(.sha256, key: Array(secret.utf8), message: Array(timestamp.utf8) + Array(".".utf8) + request.body)
+            #expect(header("X-Kawan-Signature") == "sha256=" + Hex.encode(expected))
+            #expect(abs((Double(timestamp) ?? 0) - Date().timeIntervalSince1970) < 60)
+            let body = try #require(try JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any])
+            #expect(body["to"] as? String == "visitor-42")
+            #expect(body["text"] as? String == "Kami akan membantu Anda.")
+            #expect(body["author"] as? String == "caseworker")
+            #expect(body["id"] as? String == header("Idempotency-Key"))
+            keys.append(header("Idempotency-Key") ?? "")
+        }
+        #expect(Set(keys).count == 1 && !keys[0].isEmpty, "a retry keeps its idempotency key")
+        #expect(try await fixture.value("SELECT provider_message_id FROM messages WHERE id = ?", [.integer(Int64(messageID)!)]).string == "widget-77")
         await fixture.stop()
     }
 }

@@ -143,6 +143,12 @@ import Testing
         Case("rate limit not positive", [("\"type\": \"json\",", "\"type\": \"json\", \"rate_limit_per_second\": 0,")], [
             "tenants/acme.json:10: channels[0].rate_limit_per_second: must be greater than 0, got 0",
         ]),
+        Case("json reply_url not a URL", [("\"type\": \"json\",", "\"type\": \"json\", \"reply_url\": \"widget.example/replies\",")], [
+            "tenants/acme.json:10: channels[0].reply_url: expected an http:// or https:// URL, got \"widget.example/replies\"",
+        ]),
+        Case("reply_url on a channel type without it", [("\"from\": \"+10000000000\"", "\"from\": \"+10000000000\", \"reply_url\": \"https://x.example/r\"")], [
+            "tenants/acme.json:11: channels[1].reply_url: unknown key",
+        ]),
         Case("missing required placeholder", [("\"hotline_phone\": \"+62-0\", ", "")], [
             "tenants/acme.json:16: placeholders.hotline_phone: missing required key",
         ]),

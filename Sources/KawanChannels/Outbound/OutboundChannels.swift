@@ -12,7 +12,7 @@ public enum OutboundChannels {
         case .whatsapp(let settings): WhatsAppOutboundChannel(settings: settings, apiBaseURL: channel.apiBaseURL)
         case .messenger(let settings): MessengerOutboundChannel(settings: settings, apiBaseURL: channel.apiBaseURL)
         case .telegram(let settings): TelegramOutboundChannel(settings: settings, apiBaseURL: channel.apiBaseURL)
-        case .json: JSONOutboundChannel()
+        case .json(let settings): JSONOutboundChannel(settings: settings)
         }
     }
 }

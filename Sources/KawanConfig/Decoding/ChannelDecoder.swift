@@ -12,7 +12,7 @@ enum ChannelDecoder {
         case .whatsapp: ["app_secret", "verify_token", "access_token", "phone_number_id"]
         case .messenger: ["app_secret", "verify_token", "page_access_token"]
         case .telegram: ["bot_token", "secret_token"]
-        case .json: ["secret"]
+        case .json: ["secret", "reply_url"]
         }
     }
 
@@ -88,7 +88,11 @@ enum ChannelDecoder {
             guard let botToken, let secretToken else { return nil }
             return .telegram(TelegramSettings(botToken: botToken, secretToken: secretToken))
         case .json:
-            return secret("secret").map { .json(JSONChannelSettings(secret: $0)) }
+            let channelSecret = secret("secret")
+            let replyURLField = object.optional("reply_url")
+            let replyURL = replyURLField?.httpURL(isBase: false, &log)
+            guard let channelSecret, replyURLField == nil || replyURL != nil else { return nil }
+            return .json(JSONChannelSettings(secret: channelSecret, replyURL: replyURL))
         }
     }
 

@@ -38,6 +38,11 @@ struct OutboundChannelTests {
 
     static func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
+    static func failure(_ result: Result<Void, VerificationFailure>) -> VerificationFailure? {
+        if case .failure(let failure) = result { return failure }
+        return nil
+    }
+
     // MARK: Requests
 
     @Test func twilioRequestWithNumberAndWithMessagingService() throws {
@@ -190,9 +195,45 @@ struct OutboundChannelTests {
         #expect(body["text"] as? String == "Petugas kami akan menelepon Anda.")
     }
 
-    @Test func jsonChannelRepliesInlineOnly() {
-        let result = JSONOutboundChannel().request(for: Self.message(), now: Self.now)
-        #expect(result == .failure(SendRefusal("the json channel replies inline only")))
+    @Test func jsonChannelWithoutReplyURLRepliesInlineOnly() {
+        let result = JSONOutboundChannel(settings: JSONChannelSettings(secret: Secret("s"))).request(for: Self.message(), now: Self.now)
+        #expect(result == .failure(SendRefusal("the json channel has no reply_url: it replies inline only")))
+    }
+
+    /// The reply is signed exactly as inbound webhooks are: Kawan's own
+    /// inbound check accepts it, and rejects it once the body is changed.
+    @Test func jsonChannelPostsSignedRepliesToItsReplyURL() throws {
+        let channel = JSONOutboundChannel(settings: JSONChannelSettings(secret: Secret("web-secret"),
+                                                                       replyURL: "https://widget.example/kawan/replies"))
+        let request = try Self.built(channel, Self.message(to: "visitor-42", byPerson: true, key: "demo:77"))
+        #expect(request.method == "POST" && request.url == "https://widget.example/kawan/replies")
+        let body = try Self.json(request)
+        #expect(body["to"] as? String == "visitor-42" && body["author"] as? String == "caseworker" && body["id"] as? String == "demo:77")
+        #expect(body["text"] as? String == "Petugas kami akan menelepon Anda.")
+        #expect(Self.header(request, "Idempotency-Key") == "demo:77")
+        #expect(Self.header(request, "X-Kawan-Timestamp") == "1795435200")
+        let inbound = JSONInboundChannel(settings: JSONChannelSettings(secret: Secret("web-secret")))
+        var headers = HTTPHeaders()
+        for header in request.headers { headers.add(header.name, header.value) }
+        let signed = WebhookRequest(method: "POST", publicURL: request.url, headers: headers, body: request.body, receivedAt: Self.now)
+        #expect((try? inbound.verify(signed, now: Self.now).get()) != nil)
+        var tampered = signed
+        tampered.body = Array(String(decoding: request.body, as: UTF8.self).replacingOccurrences(of: "visitor-42", with: "visitor-43").utf8)
+        #expect(Self.failure(inbound.verify(tampered, now: Self.now)) == .badSignature)
+        let wrongKey = JSONInboundChannel(settings: JSONChannelSettings(secret: Secret("other")))
+        #expect(Self.failure(wrongKey.verify(signed, now: Self.now)) == .badSignature)
+    }
+
+    @Test(arguments: [
+        (200, #"{"id":"w-1"}"#, SendOutcome.accepted(providerMessageID: "w-1")),
+        (204, "", SendOutcome.accepted(providerMessageID: nil)),
+        (503, #"{"error":"busy"}"#, SendOutcome.retryable(reason: "HTTP 503: busy", retryAfter: nil)),
+        (429, "", SendOutcome.retryable(reason: "HTTP 429", retryAfter: nil)),
+        (404, #"{"error":"unknown visitor"}"#, SendOutcome.permanent(reason: "HTTP 404: unknown visitor")),
+    ])
+    func jsonChannelAnswers(status: Int, body: String, expected: SendOutcome) {
+        let channel = JSONOutboundChannel(settings: JSONChannelSettings(secret: Secret("s"), replyURL: "http://127.0.0.1:9/r"))
+        #expect(channel.interpret(status: status, headers: [], body: Self.bytes(body)) == expected)
     }
 
     @Test func factoryUsesTheConfiguredBaseURL() throws {
