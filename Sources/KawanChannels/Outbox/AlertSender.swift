@@ -15,9 +15,7 @@ public final class AlertSender: Sendable {
     let logger: Logger
     let sent: CounterFamily
     let failed: CounterFamily
-    private let wakeup = Wakeup()
-    private let stopping = Atomic<Bool>(false)
-    private let loop = Mutex<Task<Void, Never>?>(nil)
+    private let loop = WorkerLoop()
 
     public init(database: Database, transport: any ProviderTransport, settings: OutboxSettings = OutboxSettings(),
                 metrics: MetricsRegistry, logger: Logger = Logger()) {
@@ -31,26 +29,13 @@ public final class AlertSender: Sendable {
                                  labels: ["tenant"])
     }
 
-    public func start() {
-        stopping.store(false, ordering: .releasing)
-        loop.withLock { task in
-            guard task == nil else { return }
-            task = Task { await self.run() }
-        }
-    }
+    public func start() { loop.start { await self.run() } }
 
     /// Wakes the loop after alerts were queued.
-    public func notify() { wakeup.signal() }
+    public func notify() { loop.notify() }
 
-    public func stop() async {
-        stopping.store(true, ordering: .releasing)
-        wakeup.signal()
-        let task = loop.withLock { task -> Task<Void, Never>? in
-            defer { task = nil }
-            return task
-        }
-        await task?.value
-    }
+    /// Waits for the alert being sent to be recorded.
+    public func stop() async { await loop.stop() }
 
     struct DueAlert: Sendable {
         let id: Int64
@@ -61,7 +46,7 @@ public final class AlertSender: Sendable {
     }
 
     private func run() async {
-        while !stopping.load(ordering: .acquiring) {
+        while !loop.isStopping {
             do {
                 let now = Int64(Date().timeIntervalSince1970 * 1000)
                 let due = try await database.read { connection in
@@ -74,12 +59,12 @@ public final class AlertSender: Sendable {
                         return DueAlert(id: id, tenantID: tenant, url: url, payload: payload, attempts: row["attempts"].int ?? 0)
                     }
                 }
-                for alert in due where !stopping.load(ordering: .acquiring) { await deliver(alert) }
+                for alert in due where !loop.isStopping { await deliver(alert) }
                 if due.count == 16 { continue }
             } catch {
                 logger.error("alerts.poll_failed", ["error": .error(error)])
             }
-            await wakeup.wait(timeout: settings.pollInterval)
+            await loop.sleep(timeout: settings.pollInterval)
         }
     }
 

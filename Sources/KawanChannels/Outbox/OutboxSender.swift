@@ -28,10 +28,8 @@ public final class OutboxSender: Sendable {
     public let settings: OutboxSettings
     private let metrics: OutboxMetrics?
     private let logger: Logger
-    private let wakeup = Wakeup()
-    private let stopping = Atomic<Bool>(false)
+    private let loop = WorkerLoop()
     private let inFlight = Atomic<Int>(0)
-    private let loop = Mutex<Task<Void, Never>?>(nil)
     private let buckets = Mutex<[String: TokenBucket]>([:])
 
     /// `configuration` is asked for the current snapshot at every send, so
@@ -53,31 +51,19 @@ public final class OutboxSender: Sendable {
         if requeued > 0 {
             logger.notice("outbox.requeued_interrupted", ["count": .int(requeued)])
         }
-        stopping.store(false, ordering: .releasing)
-        loop.withLock { task in
-            guard task == nil else { return }
-            task = Task { await self.run() }
-        }
+        loop.start { await self.run() }
     }
 
     /// Wakes the loop: call after committing new outbox rows.
-    public func notify() { wakeup.signal() }
+    public func notify() { loop.notify() }
 
     /// Stops claiming rows and waits for the sends under way to finish
     /// and be recorded (bounded by the transport's timeout).
-    public func stop() async {
-        stopping.store(true, ordering: .releasing)
-        wakeup.signal()
-        let task = loop.withLock { task -> Task<Void, Never>? in
-            defer { task = nil }
-            return task
-        }
-        await task?.value
-    }
+    public func stop() async { await loop.stop() }
 
     private func run() async {
         await withDiscardingTaskGroup { group in
-            while !stopping.load(ordering: .acquiring) {
+            while !loop.isStopping {
                 let capacity = settings.maximumConcurrentSends - inFlight.load(ordering: .acquiring)
                 var wait = settings.pollInterval
                 if capacity > 0 {
@@ -93,7 +79,7 @@ public final class OutboxSender: Sendable {
                             group.addTask {
                                 await self.process(send)
                                 self.inFlight.subtract(1, ordering: .acquiringAndReleasing)
-                                self.wakeup.signal()
+                                self.loop.notify()
                             }
                         }
                         if claimed.count == capacity { continue }
@@ -105,7 +91,7 @@ public final class OutboxSender: Sendable {
                         logger.error("outbox.claim_failed", ["error": .error(error)])
                     }
                 }
-                if wait > .zero { await wakeup.wait(timeout: wait) }
+                if wait > .zero { await loop.sleep(timeout: wait) }
             }
         }
     }
