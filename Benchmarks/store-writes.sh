@@ -11,6 +11,7 @@ writers=${2:-64}
 swift build -c release --product kawan-store-bench >&2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+python3 Benchmarks/fsync-probe.py "$work"
 for durability in full normal; do
     for mode in group single; do
         .build/release/kawan-store-bench --db "$work/bench.sqlite" --writers "$writers" --seconds "$seconds" \

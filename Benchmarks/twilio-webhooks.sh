@@ -16,6 +16,7 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2
 
 swift build -c release --product kawan >&2
 work=$(mktemp -d)
+python3 Benchmarks/fsync-probe.py "$work"
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 # Enough distinct messages that no request repeats within the run.
 count=$((seconds * 30000))

@@ -25,6 +25,17 @@ corpus=(Localization/nlu/train/{id,tl,vi,ja,en}.jsonl)
 
 "$kawan" eval "$shared/dev.jsonl" --json > "$results/kawan-dev.json"
 "$python" Benchmarks/nlu/peers.py intents --train "${corpus[@]}" --test "$shared/dev.jsonl" > "$results/sklearn-dev.json"
+# Kawan's own held-out set (Benchmarks/nlu/heldout/README.md): all of it, and
+# half B alone (lines 2, 4, 6, ... of each file), the half never used for error analysis.
+heldout=$(mktemp -d)
+cat Benchmarks/nlu/heldout/*.jsonl > "$heldout/all.jsonl"
+for file in Benchmarks/nlu/heldout/*.jsonl; do sed -n '2~2p' "$file"; done > "$heldout/half-b.jsonl"
+for part in all half-b; do
+    "$kawan" eval "$heldout/$part.jsonl" --json > "$results/kawan-heldout-$part.json"
+    "$python" Benchmarks/nlu/peers.py intents --train "${corpus[@]}" --test "$heldout/$part.jsonl" > "$results/sklearn-heldout-$part.json"
+    "$python" Benchmarks/nlu/peers.py languages --test "$heldout/$part.jsonl" > "$results/peers-heldout-$part.json"
+done
+rm -rf "$heldout"
 for set in xsid sib200 clinc150small; do
     "$kawan" eval "$external/${set}_test.jsonl" --train "$external/${set}_train.jsonl" --json > "$results/kawan-$set.json"
     "$python" Benchmarks/nlu/peers.py intents --train "$external/${set}_train.jsonl" \

@@ -2,7 +2,7 @@
 /// and words, with probabilities calibrated (temperature) and an abstention
 /// threshold chosen on a held-out fifth of the training examples.
 struct IntentClassifier: Sendable {
-    static let settings = FeatureSettings(bits: 16, characterGrams: 2...5, wordBigrams: true, gramsWithinWords: true)
+    static let settings = FeatureSettings(bits: 16, characterGrams: 1...5, wordBigrams: true, gramsWithinWords: true)
     static let training = LinearModel.TrainingSettings(epochs: 10, updates: 60_000, learningRate: 5.0,
                                                                        seed: 0x4B41_5741_4E)
 
