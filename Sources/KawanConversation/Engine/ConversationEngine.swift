@@ -50,14 +50,8 @@ public final class ConversationEngine: ConversationResponder {
         return try turn.run()
     }
 
-    /// Without leading and trailing whitespace (Swift's own Unicode
-    /// properties: Foundation's bridged trimming costs more per message).
-    static func trimmed(_ text: String) -> String {
-        var slice = Substring(text)
-        while let first = slice.first, first.isWhitespace { slice = slice.dropFirst() }
-        while let last = slice.last, last.isWhitespace { slice = slice.dropLast() }
-        return String(slice)
-    }
+    /// Without leading and trailing whitespace.
+    static func trimmed(_ text: String) -> String { WhitespaceFolding.trimmed(text) }
 
     /// The SMS-or-chat version for a channel type.
     static func length(for type: ChannelType) -> AnswerLength {
@@ -91,7 +85,7 @@ private struct Turn {
         tenant = message.tenant
         now = message.receivedAt
         text = ConversationEngine.trimmed(message.event.text ?? "")
-        folded = text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        folded = WhitespaceFolding.folded(text)
         escalations = EscalationWriter(connection: connection, tenantID: message.tenant.id, now: message.receivedAt)
         let row = try connection.queryRow("SELECT language, state FROM conversations WHERE tenant_id = ? AND id = ?",
                                           [.text(message.tenant.id), .integer(message.conversationID)])
@@ -317,7 +311,7 @@ private struct Turn {
         let size = text.utf8.count
         return echoes.contains { row in
             guard let body = row["body"].string, abs(body.utf8.count - size) <= size / 10 + 8 else { return false }
-            return body.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ") == folded
+            return WhitespaceFolding.folded(body) == folded
         }
     }
 

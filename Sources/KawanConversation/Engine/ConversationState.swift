@@ -68,13 +68,14 @@ struct ConversationState: Equatable {
 
 /// Reads the flat object `encoded()` writes: integers, booleans, one string
 /// and one array of integers. Anything else makes `parse` return nil.
+/// Works on UTF-8 bytes: a string without escapes is one slice.
 private struct StateParser {
-    let scalars: [Unicode.Scalar]
+    let bytes: [UInt8]
     var index = 0
 
     init?(_ text: String) {
-        scalars = Array(text.unicodeScalars)
-        guard !scalars.isEmpty else { return nil }
+        bytes = Array(text.utf8)
+        guard !bytes.isEmpty else { return nil }
     }
 
     mutating func parse() -> ConversationState? {
@@ -108,26 +109,31 @@ private struct StateParser {
         return take("}") ? state : nil
     }
 
-    private mutating func take(_ scalar: Unicode.Scalar) -> Bool {
-        guard index < scalars.count, scalars[index] == scalar else { return false }
+    private mutating func take(_ character: Unicode.Scalar) -> Bool {
+        guard index < bytes.count, bytes[index] == UInt8(character.value) else { return false }
         index += 1
         return true
     }
 
+    /// Decimal digits, optionally negative; nil on overflow or no digits.
     private mutating func integer() -> Int64? {
-        var text = ""
-        if take("-") { text = "-" }
-        while index < scalars.count, ("0"..."9").contains(scalars[index]) {
-            text.unicodeScalars.append(scalars[index])
+        let negative = take("-")
+        var value: Int64 = 0
+        let start = index
+        while index < bytes.count, (0x30...0x39).contains(bytes[index]) {
+            let (shifted, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = shifted.addingReportingOverflow(Int64(bytes[index] - 0x30))
+            guard !overflow1, !overflow2 else { return nil }
+            value = sum
             index += 1
         }
-        return Int64(text)
+        guard index > start else { return nil }
+        return negative ? -value : value
     }
 
     private mutating func boolean() -> Bool? {
-        for (word, value) in [("true", true), ("false", false)] {
-            let word = Array(word.unicodeScalars)
-            if index + word.count <= scalars.count, Array(scalars[index..<(index + word.count)]) == word {
+        for (word, value) in [(Array("true".utf8), true), (Array("false".utf8), false)] {
+            if index + word.count <= bytes.count, bytes[index..<(index + word.count)].elementsEqual(word) {
                 index += word.count
                 return value
             }
@@ -137,30 +143,38 @@ private struct StateParser {
 
     private mutating func string() -> String? {
         guard take("\"") else { return nil }
-        var out = String.UnicodeScalarView()
-        while index < scalars.count {
-            let scalar = scalars[index]
+        let start = index
+        while index < bytes.count, bytes[index] != 0x22, bytes[index] != 0x5C { index += 1 }
+        guard index < bytes.count else { return nil }
+        if bytes[index] == 0x22 {
             index += 1
-            switch scalar {
-            case "\"": return String(out)
-            case "\\":
-                guard index < scalars.count else { return nil }
-                let escaped = scalars[index]
+            return String(decoding: bytes[start..<(index - 1)], as: UTF8.self)
+        }
+        // Escapes: decode the rest byte by byte.
+        var out = Array(bytes[start..<index])
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            switch byte {
+            case 0x22: return String(decoding: out, as: UTF8.self)
+            case 0x5C:
+                guard index < bytes.count else { return nil }
+                let escaped = bytes[index]
                 index += 1
                 switch escaped {
-                case "\"", "\\", "/": out.append(escaped)
-                case "n": out.append("\n")
-                case "r": out.append("\r")
-                case "t": out.append("\t")
-                case "u":
-                    guard index + 4 <= scalars.count,
-                          let value = UInt32(String(String.UnicodeScalarView(scalars[index..<(index + 4)])), radix: 16),
+                case 0x22, 0x5C, 0x2F: out.append(escaped)
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "r"): out.append(0x0D)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "u"):
+                    guard index + 4 <= bytes.count,
+                          let value = UInt32(String(decoding: bytes[index..<(index + 4)], as: UTF8.self), radix: 16),
                           let decoded = Unicode.Scalar(value) else { return nil }
                     index += 4
-                    out.append(decoded)
+                    out.append(contentsOf: String(Character(decoded)).utf8)
                 default: return nil
                 }
-            default: out.append(scalar)
+            default: out.append(byte)
             }
         }
         return nil
