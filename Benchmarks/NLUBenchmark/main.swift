@@ -37,9 +37,13 @@ struct Options {
     }
 }
 
-func residentBytes() -> Int {
+/// A line of /proc/self/status in bytes: `VmRSS` (all resident memory),
+/// `RssAnon` (the heap: what the model and its data hold) or `RssFile`
+/// (pages of mapped files such as libFoundation and ICU's data, shared with
+/// every process that maps them).
+func residentBytes(_ field: String = "VmRSS") -> Int {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-    for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+    for line in status.split(separator: "\n") where line.hasPrefix(field + ":") {
         let kilobytes = line.split(separator: " ").compactMap { Int($0) }.first ?? 0
         return kilobytes * 1024
     }
@@ -50,6 +54,7 @@ func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
 let options = Options(CommandLine.arguments)
 let residentBefore = residentBytes()
+let anonymousBefore = residentBytes("RssAnon"), fileBefore = residentBytes("RssFile")
 let startUp = now()
 let understanding: LanguageUnderstanding
 do {
@@ -60,6 +65,7 @@ do {
 }
 let startUpSeconds = Double(now() - startUp) / 1e9
 let residentAfter = residentBytes()
+let anonymousAfter = residentBytes("RssAnon"), fileAfter = residentBytes("RssFile")
 
 let texts: [String]
 do {
@@ -111,3 +117,5 @@ print(String(format: "held-out fifth:      intent accuracy %.3f, urgent recall %
              understanding.heldOut.accuracy, understanding.heldOut.urgentRecall, understanding.heldOut.urgentPrecision))
 print(String(format: "model weights:       %.1f MB; resident growth during start-up %.1f MB; resident now %.1f MB",
              Double(understanding.modelBytes) / 1e6, Double(residentAfter - residentBefore) / 1e6, Double(residentBytes()) / 1e6))
+print(String(format: "resident growth:     %.1f MB heap (RssAnon), %.1f MB mapped files (RssFile)",
+             Double(anonymousAfter - anonymousBefore) / 1e6, Double(fileAfter - fileBefore) / 1e6))

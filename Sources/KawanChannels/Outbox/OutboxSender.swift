@@ -151,8 +151,8 @@ public final class OutboxSender: Sendable {
         switch outcome {
         case .accepted(let providerMessageID):
             await record(send, .sent(providerMessageID: providerMessageID), log: log)
-            metrics?.sent.increment(labels)
             log.info("outbox.sent", ["attempt": .int(send.attempts + 1)])
+            metrics?.sent.increment(labels)
         case .retryable(let reason, let retryAfter):
             await retryOrFail(send, Failure(kind: kind, reason: reason), retryAfter: retryAfter, log: log, labels: labels)
         case .permanent(let reason):

@@ -146,6 +146,20 @@ final class OutboxHarness: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
+    /// The counter once it reaches `expected`, or its value after `timeout`:
+    /// the sender records a row's outcome first and counts and logs it just
+    /// after, so a test that saw the row change polls for the rest.
+    func counter(_ name: String, channel: String = "sms", reaching expected: Double,
+                 timeout: Duration = .seconds(5)) async -> Double {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let value = counter(name, channel: channel)
+            if value >= expected { return value }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return counter(name, channel: channel)
+    }
+
     func counter(_ name: String, channel: String = "sms") -> Double {
         let rendered = metrics.render()
         let prefix = "\(name){tenant=\"\(Self.tenant)\",channel=\"\(channel)\"} "
