@@ -1,6 +1,6 @@
-public import Foundation
+import Foundation
 public import KawanConfig
-public import KawanHTTP
+import KawanHTTP
 
 /// Messenger Platform webhooks (developers.facebook.com/docs/messenger-platform/webhooks,
 /// …/reference/webhook-events): `entry[].messaging[]`, one event each.
@@ -11,43 +11,31 @@ public import KawanHTTP
 /// watermark, no message ids), postbacks and the rest are unhandled events.
 /// Meta disables webhooks that keep failing, so signed but unreadable bodies
 /// are acknowledged and stored raw.
-public struct MessengerInboundChannel: InboundChannel {
+public struct MessengerInboundChannel: MetaInboundChannel {
     let meta: MetaWebhook
 
     public init(settings: MessengerSettings) {
         meta = MetaWebhook(appSecret: settings.appSecret, verifyToken: settings.verifyToken)
     }
 
-    public var supportsInlineReplies: Bool { false }
-    public var acknowledgesUnreadableEvents: Bool { true }
+    static let objectType = "page"
 
-    public func acknowledgement(inlineReplies: [String]) -> HTTPResponse { HTTPResponse(status: .ok) }
-
-    public func verify(_ request: WebhookRequest, now: Date) -> Result<Void, VerificationFailure> { meta.verify(request) }
-
-    public func handshake(_ request: WebhookRequest) -> Result<HTTPResponse, VerificationFailure>? { meta.handshake(request) }
-
-    public func parse(_ request: WebhookRequest) -> Result<[InboundEvent], WebhookParseError> {
-        guard request.mediaType == "application/json" else { return .failure(.unsupportedContentType(request.mediaType)) }
-        return JSONObject.parseBody(request.body)
-            .flatMap { MetaWebhook.entries($0, object: "page") }
-            .flatMap { entries in
-                var out = [InboundEvent]()
-                for entry in entries {
-                    guard let messaging = entry.objects("messaging") else {
-                        // `standby` (handover protocol), `changes` (feed)…
-                        out.append(.unhandled(UnhandledEvent(eventID: entry.digestID, kind: "entry", payload: entry.serialized)))
-                        continue
-                    }
-                    for event in messaging {
-                        switch Self.events(event) {
-                        case .success(let events): out += events
-                        case .failure(let error): return .failure(error)
-                        }
-                    }
-                }
-                return .success(out)
+    func events(in entries: [JSONObject]) -> Result<[InboundEvent], WebhookParseError> {
+        var out = [InboundEvent]()
+        for entry in entries {
+            guard let messaging = entry.objects("messaging") else {
+                // `standby` (handover protocol), `changes` (feed)…
+                out.append(.unhandled(UnhandledEvent(eventID: entry.digestID, kind: "entry", payload: entry.serialized)))
+                continue
             }
+            for event in messaging {
+                switch Self.events(event) {
+                case .success(let events): out += events
+                case .failure(let error): return .failure(error)
+                }
+            }
+        }
+        return .success(out)
     }
 
     private static func events(_ event: JSONObject) -> Result<[InboundEvent], WebhookParseError> {

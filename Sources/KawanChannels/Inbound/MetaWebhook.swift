@@ -38,3 +38,32 @@ struct MetaWebhook: Sendable {
         return .success(entries)
     }
 }
+
+/// What WhatsApp's and Messenger's inbound channels share beyond the
+/// signature: no inline replies, a plain 200, Meta's handshake, and a JSON
+/// body whose `object` names the product; each type reads its own entries.
+protocol MetaInboundChannel: InboundChannel {
+    var meta: MetaWebhook { get }
+    /// The body's `object`: `whatsapp_business_account` or `page`.
+    static var objectType: String { get }
+    /// The events of the body's `entry[]`, in order.
+    func events(in entries: [JSONObject]) -> Result<[InboundEvent], WebhookParseError>
+}
+
+extension MetaInboundChannel {
+    public var supportsInlineReplies: Bool { false }
+    public var acknowledgesUnreadableEvents: Bool { true }
+
+    public func acknowledgement(inlineReplies: [String]) -> HTTPResponse { HTTPResponse(status: .ok) }
+
+    public func verify(_ request: WebhookRequest, now: Date) -> Result<Void, VerificationFailure> { meta.verify(request) }
+
+    public func handshake(_ request: WebhookRequest) -> Result<HTTPResponse, VerificationFailure>? { meta.handshake(request) }
+
+    public func parse(_ request: WebhookRequest) -> Result<[InboundEvent], WebhookParseError> {
+        guard request.mediaType == "application/json" else { return .failure(.unsupportedContentType(request.mediaType)) }
+        return JSONObject.parseBody(request.body)
+            .flatMap { MetaWebhook.entries($0, object: Self.objectType) }
+            .flatMap { events(in: $0) }
+    }
+}

@@ -1,6 +1,6 @@
-public import Foundation
+import Foundation
 public import KawanConfig
-public import KawanHTTP
+import KawanHTTP
 
 /// WhatsApp Business Cloud API webhooks
 /// (developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components):
@@ -10,44 +10,32 @@ public import KawanHTTP
 ///
 /// Meta retries failed deliveries and disables webhooks that keep failing,
 /// so signed but unreadable bodies are acknowledged and stored raw.
-public struct WhatsAppInboundChannel: InboundChannel {
+public struct WhatsAppInboundChannel: MetaInboundChannel {
     let meta: MetaWebhook
 
     public init(settings: WhatsAppSettings) {
         meta = MetaWebhook(appSecret: settings.appSecret, verifyToken: settings.verifyToken)
     }
 
-    public var supportsInlineReplies: Bool { false }
-    public var acknowledgesUnreadableEvents: Bool { true }
+    static let objectType = "whatsapp_business_account"
 
-    public func acknowledgement(inlineReplies: [String]) -> HTTPResponse { HTTPResponse(status: .ok) }
-
-    public func verify(_ request: WebhookRequest, now: Date) -> Result<Void, VerificationFailure> { meta.verify(request) }
-
-    public func handshake(_ request: WebhookRequest) -> Result<HTTPResponse, VerificationFailure>? { meta.handshake(request) }
-
-    public func parse(_ request: WebhookRequest) -> Result<[InboundEvent], WebhookParseError> {
-        guard request.mediaType == "application/json" else { return .failure(.unsupportedContentType(request.mediaType)) }
-        return JSONObject.parseBody(request.body)
-            .flatMap { MetaWebhook.entries($0, object: "whatsapp_business_account") }
-            .flatMap { entries in
-                var out = [InboundEvent]()
-                for entry in entries {
-                    guard let changes = entry.objects("changes") else { return .failure(.malformed("entry without \"changes\"")) }
-                    for change in changes {
-                        guard change.string("field") == "messages", let value = change.object("value") else {
-                            out.append(.unhandled(UnhandledEvent(eventID: change.digestID, kind: change.string("field") ?? "change",
-                                                                 payload: change.serialized)))
-                            continue
-                        }
-                        switch Self.events(in: value) {
-                        case .success(let events): out += events
-                        case .failure(let error): return .failure(error)
-                        }
-                    }
+    func events(in entries: [JSONObject]) -> Result<[InboundEvent], WebhookParseError> {
+        var out = [InboundEvent]()
+        for entry in entries {
+            guard let changes = entry.objects("changes") else { return .failure(.malformed("entry without \"changes\"")) }
+            for change in changes {
+                guard change.string("field") == "messages", let value = change.object("value") else {
+                    out.append(.unhandled(UnhandledEvent(eventID: change.digestID, kind: change.string("field") ?? "change",
+                                                         payload: change.serialized)))
+                    continue
                 }
-                return .success(out)
+                switch Self.events(in: value) {
+                case .success(let events): out += events
+                case .failure(let error): return .failure(error)
+                }
             }
+        }
+        return .success(out)
     }
 
     private static func events(in value: JSONObject) -> Result<[InboundEvent], WebhookParseError> {
