@@ -11,36 +11,25 @@ import Glibc
 import KawanCore
 import KawanStore
 
+/// `crash --db PATH [--writers N]`; anything else is a usage error (exit 64).
 struct Options {
-    var command = ""
     var database = ""
     var writers = 16
-    var seconds = 5.0
-    var durability = Durability.full
-    var batchMode = "group"
 
     init(_ arguments: [String]) {
         var remaining = arguments.dropFirst()
-        command = remaining.popFirst() ?? ""
+        guard remaining.popFirst() == "crash" else { Options.usage("the command is crash") }
         while let flag = remaining.popFirst() {
             guard let value = remaining.popFirst() else { Options.usage("missing value for \(flag)") }
             switch flag {
             case "--db": database = value
-            case "--writers": writers = Options.parsed(Int(value), flag, value)
-            case "--seconds": seconds = Options.parsed(Double(value), flag, value)
-            case "--durability": durability = Options.parsed(Durability(rawValue: value), flag, value)
-            case "--mode":
-                guard value == "group" || value == "single" else { Options.usage("bad --mode \(value)") }
-                batchMode = value
+            case "--writers":
+                guard let count = Int(value), count > 0 else { Options.usage("bad --writers \(value)") }
+                writers = count
             default: Options.usage("unknown option \(flag)")
             }
         }
-        if database.isEmpty || command != "crash" { Options.usage("need crash and --db") }
-    }
-
-    static func parsed<T>(_ value: T?, _ flag: String, _ text: String) -> T {
-        guard let value else { usage("bad \(flag) \(text)") }
-        return value
+        if database.isEmpty { Options.usage("need --db") }
     }
 
     static func usage(_ problem: String) -> Never {
