@@ -24,7 +24,7 @@ import Testing
             "--config", Self.root.appendingPathComponent("Config").path, "--listen", "127.0.0.1:0", "--db", work + "/k.sqlite",
         ])
         defer { daemon.terminate() }
-        let port = try #require(daemon.waitForPort())
+        let port = try #require(await daemon.waitForPort())
         // Workers asking for a person give the queue something to claim.
         for worker in 1...4 { try await askForAPerson(port: port, worker: worker) }
 

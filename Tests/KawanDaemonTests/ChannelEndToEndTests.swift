@@ -21,7 +21,7 @@ import Testing
         let daemon = try DaemonProcess(arguments: ["serve", "--localization", DaemonTestEnvironment.localizationDirectory, "--config", DaemonTestEnvironment.configDirectory,
                                                    "--listen", "127.0.0.1:0", "--db", work + "/k.sqlite"])
         defer { daemon.terminate() }
-        let port = try #require(daemon.waitForPort())
+        let port = try #require(await daemon.waitForPort())
         let token = try String(contentsOfFile: DaemonTestEnvironment.configDirectory + "/secrets/demo/twilio_auth_token",
                                encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         // The SDK signs the public URL (public_base_url of the demo is http://127.0.0.1:8080);
@@ -79,7 +79,7 @@ import Testing
         let work = DaemonTestEnvironment.workDirectory()
         let daemon = try DaemonProcess(arguments: ["serve", "--localization", DaemonTestEnvironment.localizationDirectory, "--config", config, "--listen", "127.0.0.1:0", "--db", work + "/k.sqlite"])
         defer { daemon.terminate() }
-        let port = try #require(daemon.waitForPort())
+        let port = try #require(await daemon.waitForPort())
 
         let body = Array(#"{"destination":"Uffff","events":[{"type":"message","message":{"type":"text","id":"600000000000000001","text":"gaji saya belum dibayar"},"webhookEventId":"01JKAWANE2E0000000000000001","deliveryContext":{"isRedelivery":false},"timestamp":1795435200000,"source":{"type":"user","userId":"U1234567890abcdef1234567890abcdef"},"replyToken":"reply-token-e2e","mode":"active"}]}"#.utf8)
         let secret = try String(contentsOfFile: config + "/secrets/demo/line_channel_secret", encoding: .utf8)
@@ -108,7 +108,7 @@ import Testing
             """, work + "/k.sqlite"])
         #expect(check.stdout.contains("('sent', '461230966842064897')"))
         daemon.send(signal: SIGTERM)
-        #expect(daemon.waitForExit(timeout: 10) == 0)
+        #expect(await daemon.waitForExit(timeout: 30) == 0)
     }
 }
 
@@ -133,7 +133,7 @@ extension ChannelEndToEndTests {
         let daemon = try DaemonProcess(arguments: ["serve", "--localization", DaemonTestEnvironment.localizationDirectory,
                                                    "--config", config, "--listen", "127.0.0.1:0", "--db", work + "/k.sqlite"])
         defer { daemon.terminate() }
-        let port = try #require(daemon.waitForPort())
+        let port = try #require(await daemon.waitForPort())
         let text = "majikan memukul saya setiap hari, saya takut"
         let body = Array(try JSONSerialization.data(withJSONObject: ["id": "urgent-1", "from": "+6281200000009", "text": text]))
         let secret = try String(contentsOfFile: config + "/secrets/demo/web_secret", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -155,7 +155,7 @@ extension ChannelEndToEndTests {
         let raw = String(decoding: alert.body, as: UTF8.self)
         #expect(!raw.contains("majikan") && !raw.contains("6281200000009"))
         daemon.send(signal: SIGTERM)
-        #expect(daemon.waitForExit(timeout: 10) == 0)
+        #expect(await daemon.waitForExit(timeout: 30) == 0)
     }
 }
 

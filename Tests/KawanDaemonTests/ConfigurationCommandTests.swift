@@ -54,7 +54,7 @@ import Testing
         let daemon = try DaemonProcess(arguments: ["serve", "--localization", DaemonTestEnvironment.localizationDirectory, "--config", config, "--listen", "127.0.0.1:0",
                                                    "--db", DaemonTestEnvironment.workDirectory() + "/k.sqlite"])
         defer { daemon.terminate() }
-        let port = try #require(daemon.waitForPort())
+        let port = try #require(await daemon.waitForPort())
         #expect(daemon.logLines.contains { $0.contains("event=daemon.ready") && $0.contains("tenants=1") })
 
         // A second tenant, valid: the reload takes it.
@@ -64,7 +64,7 @@ import Testing
         second = try Self.removingCaseworkers(second)
         try second.write(toFile: config + "/tenants/osaka.json", atomically: true, encoding: .utf8)
         daemon.send(signal: SIGHUP)
-        #expect(daemon.waitForLog("event=config.reloaded tenants=2") != nil)
+        #expect(await daemon.waitForLog("event=config.reloaded tenants=2") != nil)
         var metrics = try await Self.get(port, "/metrics")
         #expect(metrics.text.contains("kawan_config_last_reload_success 1"))
         #expect(metrics.text.contains(#"kawan_config_reloads_total{result="success"} 1"#))
@@ -72,14 +72,14 @@ import Testing
         // Broken JSON: refused, every problem logged, old configuration kept, still ready.
         try "{ \"id\": ".write(toFile: config + "/tenants/osaka.json", atomically: true, encoding: .utf8)
         daemon.send(signal: SIGHUP)
-        #expect(daemon.waitForLog("event=config.reload_failed problems=1") != nil)
-        #expect(daemon.waitForLog("event=config.problem problem=\"tenants/osaka.json:1:") != nil)
+        #expect(await daemon.waitForLog("event=config.reload_failed problems=1") != nil)
+        #expect(await daemon.waitForLog("event=config.problem problem=\"tenants/osaka.json:1:") != nil)
         metrics = try await Self.get(port, "/metrics")
         #expect(metrics.text.contains("kawan_config_last_reload_success 0"))
         #expect(metrics.text.contains(#"kawan_config_reloads_total{result="failure"} 1"#))
         #expect(try await Self.get(port, "/readyz").status == 200)
         daemon.send(signal: SIGTERM)
-        #expect(daemon.waitForExit(timeout: 10) == 0)
+        #expect(await daemon.waitForExit(timeout: 30) == 0)
     }
 
     @Test(.enabled(if: ProcessRunner.which("python3") != nil, "python3 is not installed"))
@@ -89,7 +89,7 @@ import Testing
         let daemon = try DaemonProcess(arguments: ["serve", "--localization", DaemonTestEnvironment.localizationDirectory, "--config", DaemonTestEnvironment.configDirectory,
                                                    "--listen", "127.0.0.1:0", "--db", database])
         defer { daemon.terminate() }
-        let port = try #require(daemon.waitForPort())
+        let port = try #require(await daemon.waitForPort())
         #expect(try await Self.get(port, "/readyz").status == 200)
         // Another process takes the write lock and holds it until told to let go.
         let locker = Process()
@@ -123,7 +123,7 @@ import Testing
         let daemon = try DaemonProcess(arguments: ["serve", "--localization", DaemonTestEnvironment.localizationDirectory, "--config", DaemonTestEnvironment.configDirectory,
                                                    "--listen", "127.0.0.1:0", "--db", work + "/k.sqlite"])
         defer { daemon.terminate() }
-        _ = try #require(daemon.waitForPort())
+        _ = try #require(await daemon.waitForPort())
         let result = try await ProcessRunner.run(kawan, ["backup", work + "/copy.sqlite", "--db", work + "/k.sqlite"])
         #expect(result.status == 0)
         let check = try await ProcessRunner.run(ProcessRunner.which("python3")!, ["-c", """

@@ -12,7 +12,7 @@ import Testing
         let daemon = try DaemonProcess(arguments: ["serve", "--listen", "127.0.0.1:0"] + DaemonTestEnvironment.arguments,
                                        environment: ["NOTIFY_SOCKET": receiver.socketName], currentDirectory: DaemonTestEnvironment.workDirectory())
         defer { daemon.terminate() }
-        let ready = try #require(await offPool { receiver.receive(timeout: 20) })
+        let ready = try #require(await offPool { receiver.receive(timeout: 60) })
         #expect(ready.contains("READY=1"))
         #expect(ready.contains("MAINPID=\(daemon.pid)"))
         // READY=1 means the port already accepts connections.
@@ -24,9 +24,9 @@ import Testing
         }
         #expect(status == 200)
         daemon.send(signal: SIGTERM)
-        let stopping = try await offPool { receiver.receive(timeout: 10) }
+        let stopping = try await offPool { receiver.receive(timeout: 30) }
         #expect(stopping?.contains("STOPPING=1") == true)
-        #expect(daemon.waitForExit(timeout: 10) == 0)
+        #expect(await daemon.waitForExit(timeout: 30) == 0)
     }
 
     @Test func sendsWatchdogPingsAtHalfTheInterval() async throws {
@@ -46,14 +46,14 @@ import Testing
         #expect(messages.first?.contains("READY=1") == true)
         #expect(messages.filter { $0.contains("WATCHDOG=1") }.count >= 3)
         daemon.send(signal: SIGINT)
-        #expect(daemon.waitForExit(timeout: 10) == 0)
+        #expect(await daemon.waitForExit(timeout: 30) == 0)
     }
 
     @Test func refusesToStartWhenThePortIsTaken() async throws {
         let first = try DaemonProcess(arguments: ["serve", "--listen", "127.0.0.1:0"] + DaemonTestEnvironment.arguments,
                                       currentDirectory: DaemonTestEnvironment.workDirectory())
         defer { first.terminate() }
-        let port = try #require(first.waitForPort())
+        let port = try #require(await first.waitForPort())
         // Another socket without SO_REUSEPORT holds a second port; binding it must fail.
         let blocker = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(blocker) }
@@ -70,8 +70,8 @@ import Testing
         let second = try DaemonProcess(arguments: ["serve", "--listen", "127.0.0.1:\(takenPort)"] + DaemonTestEnvironment.arguments,
                                        currentDirectory: DaemonTestEnvironment.workDirectory())
         defer { second.terminate() }
-        #expect(second.waitForExit(timeout: 15) == 1)
-        let failure = second.waitForLog("event=daemon.listen_failed", timeout: 5)
+        #expect(await second.waitForExit(timeout: 15) == 1)
+        let failure = await second.waitForLog("event=daemon.listen_failed", timeout: 5)
         #expect(failure?.contains("Address already in use") == true)
         #expect(port != takenPort)
     }

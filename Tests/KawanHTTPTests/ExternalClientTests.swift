@@ -28,7 +28,7 @@ import Testing
         let fixture = try ServerFixture()
         let script = """
         import http.client, sys
-        c = http.client.HTTPConnection("127.0.0.1", \(fixture.port), timeout=5)
+        c = http.client.HTTPConnection("127.0.0.1", \(fixture.port), timeout=30)
         out = []
         for i in range(3):
             c.request("POST", "/echo", body=("python %d" % i).encode())

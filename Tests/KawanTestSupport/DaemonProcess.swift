@@ -49,20 +49,23 @@ public final class DaemonProcess: @unchecked Sendable {
     public var logLines: [String] { stderrLines.withLock { $0 } }
     public var standardOutput: String { stdoutText.withLock { $0 } }
 
-    /// Waits (polling) for a stderr line containing `text`.
-    public func waitForLog(_ text: String, timeout: Double = 10) -> String? {
+    /// Waits (polling) for a stderr line containing `text`. Async, sleeping
+    /// with `Task.sleep`: a blocking sleep here held one of the cooperative
+    /// pool's two threads, and two such waits stalled every async handler
+    /// of the other tests' servers in the same process.
+    public func waitForLog(_ text: String, timeout: Double = 10) async -> String? {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if let line = logLines.first(where: { $0.contains(text) }) { return line }
             if !process.isRunning, let line = logLines.first(where: { $0.contains(text) }) { return line }
-            usleep(20_000)
+            try? await Task.sleep(for: .milliseconds(20))
         }
         return nil
     }
 
     /// The port from the `daemon.ready` log line (for `--listen 127.0.0.1:0`).
-    public func waitForPort(timeout: Double = 60) -> UInt16? {
-        guard let line = waitForLog("event=daemon.ready", timeout: timeout),
+    public func waitForPort(timeout: Double = 60) async -> UInt16? {
+        guard let line = await waitForLog("event=daemon.ready", timeout: timeout),
               let range = line.range(of: "listen=") else { return nil }
         let address = line[range.upperBound...].prefix { $0 != " " }
         return address.split(separator: ":").last.flatMap { UInt16($0) }
@@ -71,9 +74,9 @@ public final class DaemonProcess: @unchecked Sendable {
     public func send(signal: Int32) { kill(pid, signal) }
 
     /// The exit status, or nil if still running after `timeout`.
-    public func waitForExit(timeout: Double) -> Int32? {
+    public func waitForExit(timeout: Double) async -> Int32? {
         let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
+        while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
         return process.isRunning ? nil : process.terminationStatus
     }
 

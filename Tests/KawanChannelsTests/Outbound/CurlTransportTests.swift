@@ -1,5 +1,7 @@
 import Foundation
+import Glibc
 import KawanChannels
+import KawanTestSupport
 import Testing
 
 /// libcurl transport failures and limits, against real loopback sockets.
@@ -25,10 +27,12 @@ struct CurlTransportTests {
     }
 
     @Test func connectionRefusedIsARetryableTransportError() async throws {
-        // Bind and close a port so nothing listens on it.
-        let provider = try StandInProvider()
-        let url = provider.baseURL + "/sms/json"
-        await provider.stop()
+        // A port bound but never listened on: connections are refused, and
+        // no other test's server can take it while the socket is held (a
+        // port that was bound and closed could be reused at once).
+        let socket = try Self.boundNotListeningSocket()
+        defer { close(socket.fd) }
+        let url = "http://127.0.0.1:\(socket.port)/sms/json"
         let transport = CurlTransport(configuration: .init(threads: 1))
         await #expect(throws: TransportError.self) {
             _ = try await transport.send(ProviderRequest(method: "POST", url: url, headers: [], body: [1]))
@@ -78,13 +82,10 @@ struct CurlTransportTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kawan-tls-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let generate = Process()
-        generate.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        generate.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-days", "1",
-                              "-keyout", directory + "/key.pem", "-out", directory + "/cert.pem"]
-        generate.standardError = FileHandle.nullDevice
-        try generate.run()
-        generate.waitUntilExit()
+        let generated = try await ProcessRunner.run("/usr/bin/openssl", [
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-days", "1",
+            "-keyout", directory + "/key.pem", "-out", directory + "/cert.pem"])
+        #expect(generated.status == 0, "\(generated.stderr)")
         let port = Int.random(in: 20_000..<40_000)
         let server = Process()
         server.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
@@ -106,5 +107,25 @@ struct CurlTransportTests {
             }
         }
         await transport.shutdown()
+    }
+
+    static func boundNotListeningSocket() throws -> (fd: Int32, port: UInt16) {
+        let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.EMFILE) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
+                bind(fd, socketAddress, length) == 0 && getsockname(fd, socketAddress, &length) == 0
+            }
+        }
+        guard bound else {
+            close(fd)
+            throw POSIXError(.EADDRINUSE)
+        }
+        return (fd, UInt16(bigEndian: address.sin_port))
     }
 }
