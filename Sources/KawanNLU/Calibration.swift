@@ -28,13 +28,26 @@ enum CalibrationSearch {
         let heldOutFeatures = heldOut.map { classifier.weighting.vector(examples[$0].buckets) }
 
         // Temperature: lowest negative log-likelihood on the held-out part.
+        // The raw scores are computed once; each temperature only rescales them.
+        let classCount = classifier.model.classCount
+        let rawScores: [[Double]] = heldOutFeatures.map { features in
+            var lanes = [LinearModel.Lanes](repeating: .zero, count: classifier.model.chunks)
+            classifier.model.scores(features, temperature: 1, into: &lanes)
+            return (0..<classCount).map { Double(lanes[$0 / 8][$0 % 8]) }
+        }
         var best = (temperature: Float(1), loss: Double.infinity)
         for step in 1...24 {
             let temperature = Float(step) * 0.125
+            let inverse = 1 / Double(temperature)
             var loss = 0.0
             for (position, index) in heldOut.enumerated() {
-                let probabilities = classifier.model.probabilities(heldOutFeatures[position], temperature: temperature)
-                loss -= log(max(Double(probabilities[labelIndex[examples[index].label]!]), 1e-9))
+                let scores = rawScores[position]
+                let largest = scores.max()! * inverse
+                var sum = 0.0
+                for score in scores { sum += exp(score * inverse - largest) }
+                // -log softmax(label) = log(sum of exp) - score(label), both shifted by the largest score.
+                let labelScore = scores[labelIndex[examples[index].label]!] * inverse - largest
+                loss += min(log(sum) - labelScore, -log(1e-9))
             }
             if loss < best.loss { best = (temperature, loss) }
         }

@@ -25,7 +25,7 @@ struct TermWeighting: Sendable {
         var documentFrequency = [Int32](repeating: 0, count: 1 << bits)
         for document in documents {
             var previous: Int32 = -1
-            for bucket in document.sorted() where bucket != previous {
+            for bucket in TermWeighting.radixSorted(document) where bucket != previous {
                 documentFrequency[Int(bucket)] += 1
                 previous = bucket
             }

@@ -25,9 +25,26 @@ public struct LabeledExample: Sendable, Equatable {
     public static func load(path: String) throws(LanguageUnderstandingError) -> [LabeledExample] {
         guard let data = FileManager.default.contents(atPath: path) else { throw .unreadableFile(path: path) }
         let decoder = JSONDecoder()
+        let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        // Fast path: every line at once, as one JSON array (one decoder call
+        // instead of ten thousand; start-up is measured against 1 s). A file
+        // that fails is read again line by line to name the line at fault.
+        var array = Data("[".utf8)
+        var count = 0
+        for line in lines where !line.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) {
+            if count > 0 { array.append(UInt8(ascii: ",")) }
+            array.append(contentsOf: line)
+            count += 1
+        }
+        array.append(UInt8(ascii: "]"))
+        // One object per line exactly: `{…},{…}` on one line decodes to two
+        // and is refused by the line-by-line reading below.
+        if let decoded = try? decoder.decode([Line].self, from: array), decoded.count == count {
+            return decoded.map { LabeledExample(text: $0.text, languageCode: $0.lang, intent: $0.intent) }
+        }
         var examples: [LabeledExample] = []
         var lineNumber = 0
-        for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+        for line in lines {
             lineNumber += 1
             if line.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { continue }
             do {

@@ -98,5 +98,19 @@ import Testing
                                                                   reason: "not a JSON object with string text and lang")) {
             try LabeledExample.load(path: path)
         }
+        // Lines that would make a valid JSON array together are still one object each.
+        for (text, line) in [("{\"text\": \"a\", \"lang\": \"id\"},{\"text\": \"b\", \"lang\": \"id\"}\n", 1),
+                             ("{\"text\": \"a\", \"lang\": \"id\"}\n\n{\"text\": \"b\",\n\"lang\": \"id\"}\n", 3),
+                             ("[{\"text\": \"a\", \"lang\": \"id\"}]\n", 1)] {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            #expect(throws: LanguageUnderstandingError.invalidExample(path: path, line: line,
+                                                                      reason: "not a JSON object with string text and lang")) {
+                try LabeledExample.load(path: path)
+            }
+        }
+        try Data("{\"text\": \"a\", \"lang\": \"id\"}\n\n  \n{\"text\": \"b\", \"lang\": \"tl\", \"intent\": \"greeting\"}\n".utf8)
+            .write(to: URL(fileURLWithPath: path))
+        #expect(try LabeledExample.load(path: path) == [LabeledExample(text: "a", languageCode: "id", intent: nil),
+                                                        LabeledExample(text: "b", languageCode: "tl", intent: "greeting")])
     }
 }
