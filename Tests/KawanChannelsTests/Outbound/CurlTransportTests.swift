@@ -95,7 +95,14 @@ struct CurlTransportTests {
         server.standardError = FileHandle.nullDevice
         try server.run()
         defer { server.terminate() }
-        try await Task.sleep(for: .milliseconds(500))
+        // Wait until the server accepts connections (a fixed sleep was too
+        // short on a loaded machine and the send failed to connect instead).
+        var listening = false
+        for _ in 0..<200 where !listening {
+            listening = (try? RawHTTPClient(port: UInt16(port), timeout: 1)) != nil
+            if !listening { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        try #require(listening, "openssl s_server did not start listening on port \(port)")
         let transport = CurlTransport(configuration: .init(threads: 1))
         do {
             _ = try await transport.send(ProviderRequest(method: "GET", url: "https://127.0.0.1:\(port)/", headers: [], body: []))
