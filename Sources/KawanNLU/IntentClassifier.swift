@@ -3,7 +3,7 @@
 /// threshold chosen on a held-out fifth of the training examples.
 struct IntentClassifier: Sendable {
     static let settings = FeatureSettings(bits: 16, characterGrams: 1...5, wordBigrams: true, gramsWithinWords: true)
-    static let training = LinearModel.TrainingSettings(epochs: 10, updates: 60_000, learningRate: 5.0,
+    static let training = LinearModel.TrainingSettings(epochs: 8, updates: 60_000, learningRate: 5.0,
                                                                        seed: 0x4B41_5741_4E)
 
     /// The labels in a fixed order (sorted), `other` included when the training data has it.
