@@ -1,4 +1,5 @@
 import Foundation
+import KawanCore
 import KawanHTTP
 
 /// A refusal the API answers as `{"error": {"code": ..., "message": ...}}`.
@@ -48,7 +49,7 @@ enum JSONOutput {
         // a Swift dictionary or array against a class (`NSNull`) bridges it
         // to Foundation first, so that test comes last.
         switch value {
-        case let text as String: writeString(text, into: &out)
+        case let text as String: JSONString.append(text, to: &out)
         case let number as Int: out += Array(String(number).utf8)
         case let number as Int64: out += Array(String(number).utf8)
         case let number as Double: out += Array((number.isFinite ? String(number) : "null").utf8)
@@ -57,7 +58,7 @@ enum JSONOutput {
             out.append(UInt8(ascii: "{"))
             for (index, key) in object.keys.sorted().enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                writeString(key, into: &out)
+                JSONString.append(key, to: &out)
                 out.append(UInt8(ascii: ":"))
                 write(object[key]!, into: &out)
             }
@@ -79,26 +80,6 @@ enum JSONOutput {
             write(element, into: &out)
         }
         out.append(UInt8(ascii: "]"))
-    }
-
-    private static let hex = Array("0123456789abcdef".utf8)
-
-    /// RFC 8259 §7: quote, backslash and control characters escaped; all
-    /// other characters as UTF-8.
-    private static func writeString(_ text: String, into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-            case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-            case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-            case 0..<0x20: out += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 15)]]
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
     }
 
     /// RFC 3339 in UTC with milliseconds, e.g. `2026-11-23T03:00:00.000Z`

@@ -1,3 +1,5 @@
+import KawanCore
+
 /// What the engine remembers about a conversation between messages, kept
 /// as a small JSON object in `conversations.state`.
 ///
@@ -40,29 +42,8 @@ struct ConversationState: Equatable {
         if let floodNoticeAt { out += ",\"floodNoticeAt\":\(floodNoticeAt)" }
         if let lastTextAt { out += ",\"lastTextAt\":\(lastTextAt)" }
         if let escalationAckAt { out += ",\"escalationAckAt\":\(escalationAckAt)" }
-        if let lastText { out += ",\"lastText\":" + Self.quoted(lastText) }
+        if let lastText { out += ",\"lastText\":" + JSONString.quoted(lastText) }
         return out + "}"
-    }
-
-    private static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
     }
 }
 
