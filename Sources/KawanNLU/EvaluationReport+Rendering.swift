@@ -79,22 +79,19 @@ extension EvaluationReport {
                 lines.append(line)
             }
         }
-        if !worstConfusions.isEmpty {
-            lines.append("")
-            lines.append("worst confusions (label -> prediction)")
-            for confusion in worstConfusions.prefix(10) {
-                lines.append("\(confusion.count)x \(confusion.label) -> \(confusion.predicted)")
-                for example in confusion.examples { lines.append("    \(example)") }
-            }
-        }
-        if !languageConfusions.isEmpty {
-            lines.append("")
-            lines.append("language confusions (lang -> detected)")
-            for confusion in languageConfusions.prefix(10) {
-                lines.append("\(confusion.count)x \(confusion.label) -> \(confusion.predicted)")
-                for example in confusion.examples { lines.append("    \(example)") }
-            }
-        }
+        Self.append(worstConfusions, title: "worst confusions (label -> prediction)", to: &lines)
+        Self.append(languageConfusions, title: "language confusions (lang -> detected)", to: &lines)
         return lines.joined(separator: "\n")
+    }
+
+    /// The ten largest confusions under `title`, each with its examples.
+    private static func append(_ confusions: [Confusion], title: String, to lines: inout [String]) {
+        guard !confusions.isEmpty else { return }
+        lines.append("")
+        lines.append(title)
+        for confusion in confusions.prefix(10) {
+            lines.append("\(confusion.count)x \(confusion.label) -> \(confusion.predicted)")
+            for example in confusion.examples { lines.append("    \(example)") }
+        }
     }
 }
