@@ -66,9 +66,7 @@ import Testing
             recorder.append(request)
             return .json(Array(#"{"sentMessages":[{"id":"461230966842064898","quoteToken":"q"}]}"#.utf8))
         })
-        let standIn = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0, ioThreads: 1),
-                                 router: router, logger: Logger(level: .error, sink: MemoryLogSink()), metrics: MetricsRegistry())
-        try standIn.start()
+        let standIn = try Self.startStandIn(router)
         defer { Task { await standIn.shutdown() } }
 
         let config = try DaemonTestEnvironment.copyOfConfig()
@@ -120,9 +118,7 @@ extension ChannelEndToEndTests {
             recorder.append(request)
             return .text("ok")
         })
-        let standIn = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0, ioThreads: 1),
-                                 router: router, logger: Logger(level: .error, sink: MemoryLogSink()), metrics: MetricsRegistry())
-        try standIn.start()
+        let standIn = try Self.startStandIn(router)
         defer { Task { await standIn.shutdown() } }
         let config = try DaemonTestEnvironment.copyOfConfig()
         let tenantPath = config + "/tenants/demo.json"
@@ -165,4 +161,14 @@ final class RequestRecorder: Sendable {
     func append(_ request: HTTPRequest) { requests.withLock { $0.append(request) } }
     var count: Int { requests.withLock { $0.count } }
     var first: HTTPRequest? { requests.withLock { $0.first } }
+}
+
+extension ChannelEndToEndTests {
+    /// A stand-in provider on a loopback port chosen by the system.
+    static func startStandIn(_ router: Router) throws -> HTTPServer {
+        let server = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0, ioThreads: 1),
+                                router: router, logger: Logger(level: .error, sink: MemoryLogSink()), metrics: MetricsRegistry())
+        try server.start()
+        return server
+    }
 }
