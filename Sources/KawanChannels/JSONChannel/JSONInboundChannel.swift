@@ -20,6 +20,13 @@ public struct JSONInboundChannel: InboundChannel {
         secret = settings.secret.bytes
     }
 
+    /// HMAC-SHA256 of `"<timestamp>.<body>"` under the channel's secret: what
+    /// an integration signs its webhooks with, and what Kawan signs the
+    /// messages it POSTs to the channel's `reply_url` with.
+    static func signature(secret: [UInt8], timestamp: String, body: [UInt8]) -> [UInt8] {
+        Digest.hmac(.sha256, key: secret, message: Array(timestamp.utf8) + [UInt8(ascii: ".")] + body)
+    }
+
     public func verify(_ request: WebhookRequest, now: Date) -> Result<Void, VerificationFailure> {
         guard let timestampText = request.headers["X-Kawan-Timestamp"],
               let signature = request.headers["X-Kawan-Signature"] else { return .failure(.missingSignature) }
@@ -29,8 +36,7 @@ public struct JSONInboundChannel: InboundChannel {
         guard let timestamp = Double(timestampText), timestampText.allSatisfy(\.isNumber) else {
             return .failure(.badSignature)
         }
-        let signed = Array(timestampText.utf8) + [UInt8(ascii: ".")] + request.body
-        let expected = Digest.hmac(.sha256, key: secret, message: signed)
+        let expected = Self.signature(secret: secret, timestamp: timestampText, body: request.body)
         guard Digest.constantTimeEqual(given, expected) else { return .failure(.badSignature) }
         guard abs(now.timeIntervalSince1970 - timestamp) <= Self.timestampTolerance else {
             return .failure(.staleTimestamp)

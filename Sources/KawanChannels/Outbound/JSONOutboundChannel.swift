@@ -42,7 +42,7 @@ public struct JSONOutboundChannel: OutboundChannel {
             "author": message.authoredByPerson ? "caseworker" : "kawan",
         ])
         let timestamp = String(Int(now.timeIntervalSince1970))
-        let signature = Digest.hmac(.sha256, key: secret, message: Array(timestamp.utf8) + [UInt8(ascii: ".")] + body)
+        let signature = JSONInboundChannel.signature(secret: secret, timestamp: timestamp, body: body)
         return .success(ProviderRequest(
             method: "POST", url: replyURL,
             headers: [.init("Content-Type", "application/json"), .init("Idempotency-Key", message.idempotencyKey),
