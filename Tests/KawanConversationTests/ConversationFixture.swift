@@ -17,6 +17,8 @@ final class ConversationFixture: @unchecked Sendable {
     let database: Database
     let server: HTTPServer
     let metrics = MetricsRegistry()
+    /// What the webhook service logged (errors only), shown when a send fails.
+    let serviceLogs = MemoryLogSink()
     let configuration: KawanConfiguration
     var clock: Date
     private let clockBox: ClockBox
@@ -52,7 +54,7 @@ final class ConversationFixture: @unchecked Sendable {
         let box = clockBox
         let service = WebhookService(configuration: { configuration }, database: database, responder: engine,
                                      inbound: InboundChannels.make(for:), metrics: metrics,
-                                     logger: Logger(level: .error, sink: MemoryLogSink()), clock: { box.now })
+                                     logger: Logger(level: .error, sink: serviceLogs), clock: { box.now })
         var router = Router()
         service.register(on: &router)
         server = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0, ioThreads: 1),
@@ -86,7 +88,9 @@ final class ConversationFixture: @unchecked Sendable {
             try client.send(Array(head.utf8) + body)
             return try client.readResponse()
         }
-        guard response.status == 200 else { throw FixtureError.status(response.status, response.text) }
+        guard response.status == 200 else {
+            throw FixtureError.status(response.status, response.text + serviceLogs.lines.joined(separator: "\n"))
+        }
         let decoded = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: [[String: String]]]
         return decoded?["replies"]?.compactMap { $0["text"] } ?? []
     }
