@@ -107,7 +107,7 @@ import Testing
         locker.standardOutput = pipe
         locker.standardInput = input
         try locker.run()
-        defer { if locker.isRunning { locker.terminate() } }
+        defer { if locker.isRunning { kill(locker.processIdentifier, SIGKILL) } }
         _ = try await offPool { PipeIO.readChunk(pipe.fileHandleForReading) }
         let blocked = try await Self.get(port, "/readyz", timeout: 30)
         #expect(blocked.status == 503)

@@ -74,35 +74,41 @@ struct CurlTransportTests {
     }
 
     @Test func untrustedCertificatesAreRefused() async throws {
-        // A TLS server with a self-signed certificate on loopback (openssl s_server).
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl") else {
-            print("skipped: /usr/bin/openssl not found, TLS verification not exercised")
+        // A TLS server with a self-signed certificate on loopback: the
+        // certificate comes from the openssl command, the server from
+        // Python's ssl module, which binds port 0 itself and reports the
+        // port once it listens (a random port chosen here could be taken,
+        // and openssl s_server gave no sign of readiness).
+        guard let openssl = ProcessRunner.which("openssl"), let python = ProcessRunner.which("python3") else {
+            print("skipped: openssl or python3 not found, TLS verification not exercised")
             return
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kawan-tls-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let generated = try await ProcessRunner.run("/usr/bin/openssl", [
+        let generated = try await ProcessRunner.run(openssl, [
             "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-days", "1",
             "-keyout", directory + "/key.pem", "-out", directory + "/cert.pem"])
-        #expect(generated.status == 0, "\(generated.stderr)")
-        let port = Int.random(in: 20_000..<40_000)
+        try #require(generated.status == 0, "\(generated.stderr)")
         let server = Process()
-        server.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        server.arguments = ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", directory + "/cert.pem",
-                            "-key", directory + "/key.pem", "-www", "-quiet"]
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
+        server.executableURL = URL(fileURLWithPath: python)
+        server.arguments = ["-c", Self.tlsServerScript, directory + "/cert.pem", directory + "/key.pem"]
+        let output = Pipe(), errors = Pipe()
+        server.standardOutput = output
+        server.standardError = errors
+        server.standardInput = FileHandle.nullDevice
         try server.run()
-        defer { server.terminate() }
-        // Wait until the server accepts connections (a fixed sleep was too
-        // short on a loaded machine and the send failed to connect instead).
-        var listening = false
-        for _ in 0..<200 where !listening {
-            listening = (try? RawHTTPClient(port: UInt16(port), timeout: 1)) != nil
-            if !listening { try await Task.sleep(for: .milliseconds(50)) }
+        // SIGKILL: children inherit the test thread's signal mask, in which
+        // SIGTERM is blocked, so terminate() would leave the server running.
+        defer { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() }
+        let handle = output.fileHandleForReading
+        let firstLine = try await offPool { String(decoding: PipeIO.readChunk(handle), as: UTF8.self) }
+        guard let port = UInt16(firstLine.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            kill(server.processIdentifier, SIGKILL)
+            let stderr = try await offPool { String(decoding: PipeIO.readToEnd(errors.fileHandleForReading), as: UTF8.self) }
+            Issue.record("the TLS stand-in did not report a port: \(firstLine) \(stderr)")
+            return
         }
-        try #require(listening, "openssl s_server did not start listening on port \(port)")
         let transport = CurlTransport(configuration: .init(threads: 1))
         do {
             _ = try await transport.send(ProviderRequest(method: "GET", url: "https://127.0.0.1:\(port)/", headers: [], body: []))
@@ -115,6 +121,25 @@ struct CurlTransportTests {
         }
         await transport.shutdown()
     }
+
+    /// Listens on 127.0.0.1 with the certificate and key given as
+    /// arguments, prints its port, and completes (or fails) handshakes.
+    static let tlsServerScript = """
+        import socket, ssl, sys
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(sys.argv[1], sys.argv[2])
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        print(listener.getsockname()[1], flush=True)
+        while True:
+            connection, _ = listener.accept()
+            try:
+                with context.wrap_socket(connection, server_side=True) as tls:
+                    tls.sendall(b"HTTP/1.0 200 OK\\r\\nContent-Length: 2\\r\\n\\r\\nok")
+            except (ssl.SSLError, OSError):
+                connection.close()
+        """
 
     static func boundNotListeningSocket() throws -> (fd: Int32, port: UInt16) {
         let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
