@@ -57,7 +57,7 @@ let package = Package(
                           path: "Tests/StoreCrashProbe", swiftSettings: strictSettings),
 
         // Real-socket HTTP client and process helpers shared by the test targets.
-        .target(name: "KawanTestSupport", path: "Tests/KawanTestSupport"),
+        .target(name: "KawanTestSupport", dependencies: ["CLinux"], path: "Tests/KawanTestSupport"),
 
         // Benchmarks (run with release builds through Benchmarks/*.sh).
         .executableTarget(name: "kawan-store-bench", dependencies: ["KawanStore", "KawanCore"],
@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "KawanConversationTests",
                     dependencies: ["KawanConversation", "KawanChannels", "KawanConfig", "KawanStore", "KawanCore",
                                    "KawanNLU", "KawanHTTP", "KawanCrypto", "KawanTestSupport"]),
-        .testTarget(name: "KawanStoreTests", dependencies: ["KawanStore", "KawanCore", "StoreCrashProbe"]),
+        .testTarget(name: "KawanStoreTests", dependencies: ["KawanStore", "KawanCore", "KawanTestSupport", "StoreCrashProbe"]),
         .testTarget(name: "KawanAPITests",
                     dependencies: ["KawanAPI", "KawanChannels", "KawanConfig", "KawanStore", "KawanCore", "KawanHTTP",
                                    "KawanCrypto", "KawanTestSupport", "kawan"]),

@@ -92,28 +92,21 @@ import Testing
         let port = try #require(await daemon.waitForPort())
         #expect(try await Self.get(port, "/readyz").status == 200)
         // Another process takes the write lock and holds it until told to let go.
-        let locker = Process()
-        locker.executableURL = URL(fileURLWithPath: ProcessRunner.which("python3")!)
-        locker.arguments = ["-c", """
+        let locker = try ChildProcess(ProcessRunner.which("python3")!, ["-c", """
             import sqlite3, sys
             c = sqlite3.connect(sys.argv[1], isolation_level=None)
             c.execute("BEGIN IMMEDIATE")
             print("locked", flush=True)
             sys.stdin.readline()
             c.execute("ROLLBACK")
-            """, database]
-        let pipe = Pipe()
-        let input = Pipe()
-        locker.standardOutput = pipe
-        locker.standardInput = input
-        try locker.run()
-        defer { if locker.isRunning { kill(locker.processIdentifier, SIGKILL) } }
-        _ = try await offPool { PipeIO.readChunk(pipe.fileHandleForReading) }
+            """, database], input: .pipe)
+        defer { locker.kill() }
+        _ = try await offPool { PipeIO.readChunk(locker.standardOutput) }
         let blocked = try await Self.get(port, "/readyz", timeout: 30)
         #expect(blocked.status == 503)
         #expect(blocked.text.hasPrefix("not ready: database: cannot be written"))
-        PipeIO.writeAll(input.fileHandleForWriting, Array("release\n".utf8))
-        locker.waitUntilExit()
+        locker.write(Array("release\n".utf8))
+        #expect(await locker.waitForExit(timeout: 30) == .exited(0))
         #expect(try await Self.get(port, "/readyz").status == 200)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import KawanStore
+import KawanTestSupport
 import Testing
 
 @Suite struct BackupTests {

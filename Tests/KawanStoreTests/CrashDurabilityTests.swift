@@ -37,40 +37,31 @@ import Testing
     }
 
     static func runAndKill(_ probe: URL, database: String) throws -> ProbeRun {
-        let process = Process()
-        process.executableURL = probe
-        process.arguments = ["crash", "--db", database, "--writers", "16"]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-
-        let reader = output.fileHandleForReading
+        let child = try ChildProcess(probe.path, ["crash", "--db", database, "--writers", "16"])
         var text = ""
         let started = Date()
         var killed = false
         var lines = 0
         while true {
-            let chunk = PipeIO.readChunk(reader)
+            let chunk = PipeIO.readChunk(child.standardOutput)
             if chunk.isEmpty { break }  // EOF: the probe is gone.
             text += String(decoding: chunk, as: UTF8.self)
             lines += chunk.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
             let elapsed = Date().timeIntervalSince(started)
             if !killed, (elapsed > 1.5 && lines > 400) || elapsed > 30 {
-                kill(process.processIdentifier, SIGKILL)
+                child.signal(SIGKILL)
                 killed = true
             }
         }
-        process.waitUntilExit()
-        let stderr = String(decoding: PipeIO.readToEnd(errors.fileHandleForReading), as: UTF8.self)
+        let ended = child.waitUntilExit()
+        let stderr = String(decoding: PipeIO.readToEnd(child.standardError), as: UTF8.self)
         // Only whole lines count: each was written with a single write(2).
         var ids = Set<Int64>()
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) where line.hasPrefix("ACK ") {
             if let id = Int64(line.dropFirst(4)) { ids.insert(id) }
         }
         return ProbeRun(acknowledged: ids, ready: text.hasPrefix("READY\n"),
-                        killedBySignal: process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL,
+                        killedBySignal: ended == .signalled(SIGKILL),
                         errors: stderr)
     }
 

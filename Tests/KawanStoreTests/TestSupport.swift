@@ -1,6 +1,7 @@
 import Foundation
 import KawanCore
 import KawanStore
+import KawanTestSupport
 import Synchronization
 import Testing
 
@@ -37,14 +38,6 @@ func inbound(_ contact: Int64, _ providerID: String, tenant: String = "tenant-a"
 
 func count(_ database: Database, _ table: String) async throws -> Int {
     try await database.read { Int(try $0.queryValue("SELECT count(*) FROM \(table)").int64 ?? -1) }
-}
-
-/// Runs blocking work (a backup, reading a child's pipe) on a thread of its
-/// own, so the two-thread cooperative pool keeps serving other tests.
-func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try work() }) }.start()
-    }
 }
 
 /// Blocks the writer thread inside a write body until released, so a test

@@ -4,29 +4,22 @@ import Synchronization
 
 /// The real `kawan` binary running as a child process, with its stderr
 /// collected so tests can wait for log events and check what was logged.
-public final class DaemonProcess: @unchecked Sendable {
-    public let process = Process()
+public final class DaemonProcess: Sendable {
+    private let child: ChildProcess
     private let stderrLines = Mutex<[String]>([])
     private let stdoutText = Mutex<String>("")
 
     public init(arguments: [String], environment: [String: String] = [:], currentDirectory: String? = nil) throws {
-        process.executableURL = ProcessRunner.productsDirectory().appendingPathComponent("kawan")
-        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "NOTIFY_SOCKET")
         env.removeValue(forKey: "WATCHDOG_USEC")
         for (key, value) in environment { env[key] = value }
-        process.environment = env
-        if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
-        let errPipe = Pipe(), outPipe = Pipe()
-        process.standardError = errPipe
-        process.standardOutput = outPipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        child = try ChildProcess(ProcessRunner.productsDirectory().appendingPathComponent("kawan").path, arguments,
+                                 environment: env, currentDirectory: currentDirectory)
         Thread { [self] in
             var pending = ""
             while true {
-                let data = PipeIO.readChunk(errPipe.fileHandleForReading)
+                let data = PipeIO.readChunk(child.standardError)
                 if data.isEmpty { break }
                 pending += String(decoding: data, as: UTF8.self)
                 while let newline = pending.firstIndex(of: "\n") {
@@ -38,14 +31,14 @@ public final class DaemonProcess: @unchecked Sendable {
         }.start()
         Thread { [self] in
             while true {
-                let data = PipeIO.readChunk(outPipe.fileHandleForReading)
+                let data = PipeIO.readChunk(child.standardOutput)
                 if data.isEmpty { break }
                 stdoutText.withLock { $0 += String(decoding: data, as: UTF8.self) }
             }
         }.start()
     }
 
-    public var pid: Int32 { process.processIdentifier }
+    public var pid: Int32 { child.pid }
     public var logLines: [String] { stderrLines.withLock { $0 } }
     public var standardOutput: String { stdoutText.withLock { $0 } }
 
@@ -57,7 +50,6 @@ public final class DaemonProcess: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if let line = logLines.first(where: { $0.contains(text) }) { return line }
-            if !process.isRunning, let line = logLines.first(where: { $0.contains(text) }) { return line }
             try? await Task.sleep(for: .milliseconds(20))
         }
         return nil
@@ -71,18 +63,14 @@ public final class DaemonProcess: @unchecked Sendable {
         return address.split(separator: ":").last.flatMap { UInt16($0) }
     }
 
-    public func send(signal: Int32) { kill(pid, signal) }
+    public func send(signal: Int32) { child.signal(signal) }
 
-    /// The exit status, or nil if still running after `timeout`.
+    /// The exit status (128 + signal if a signal ended it), or nil if still
+    /// running after `timeout`.
     public func waitForExit(timeout: Double) async -> Int32? {
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
-        return process.isRunning ? nil : process.terminationStatus
+        await child.waitForExit(timeout: timeout)?.status
     }
 
     /// Kills the child if a test left it running.
-    public func terminate() {
-        if process.isRunning { kill(pid, SIGKILL) }
-        process.waitUntilExit()
-    }
+    public func terminate() { child.kill() }
 }

@@ -20,37 +20,29 @@ public enum ProcessRunner {
     }
 
     /// Runs to completion, feeding `input` on stdin, and collects the output.
+    /// `status` is the exit code, or 128 + the signal that ended the child.
     public static func run(_ executable: String, _ arguments: [String], input: [UInt8] = [],
                            environment: [String: String]? = nil, currentDirectory: String? = nil) async throws -> Result {
         try await offPool {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-            if let environment { process.environment = environment }
-            if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
-            let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-            process.standardInput = stdin
-            process.standardOutput = stdout
-            process.standardError = stderr
-            try process.run()
+            let child = try ChildProcess(executable, arguments, environment: environment, currentDirectory: currentDirectory,
+                                         input: .pipe, output: .pipe, errors: .pipe)
             // Input, standard output and standard error move at once, so a
             // child that writes a lot before reading cannot deadlock us.
-            let writer = Thread {
-                PipeIO.writeAll(stdin.fileHandleForWriting, input)
-                try? stdin.fileHandleForWriting.close()
-            }
-            writer.start()
+            Thread {
+                child.write(input)
+                child.closeInput()
+            }.start()
             let errorText = Mutex<[UInt8]>([])
             let errorsDone = DispatchSemaphore(value: 0)
             Thread {
-                errorText.withLock { $0 = PipeIO.readToEnd(stderr.fileHandleForReading) }
+                errorText.withLock { $0 = PipeIO.readToEnd(child.standardError) }
                 errorsDone.signal()
             }.start()
-            let out = PipeIO.readToEnd(stdout.fileHandleForReading)
+            let out = PipeIO.readToEnd(child.standardOutput)
             errorsDone.wait()
             let err = errorText.withLock { $0 }
-            process.waitUntilExit()
-            return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+            let ended = child.waitUntilExit()
+            return Result(status: ended.status, stdout: String(decoding: out, as: UTF8.self),
                           stderr: String(decoding: err, as: UTF8.self))
         }
     }

@@ -90,22 +90,12 @@ struct CurlTransportTests {
             "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-days", "1",
             "-keyout", directory + "/key.pem", "-out", directory + "/cert.pem"])
         try #require(generated.status == 0, "\(generated.stderr)")
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: python)
-        server.arguments = ["-c", Self.tlsServerScript, directory + "/cert.pem", directory + "/key.pem"]
-        let output = Pipe(), errors = Pipe()
-        server.standardOutput = output
-        server.standardError = errors
-        server.standardInput = FileHandle.nullDevice
-        try server.run()
-        // SIGKILL: children inherit the test thread's signal mask, in which
-        // SIGTERM is blocked, so terminate() would leave the server running.
-        defer { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() }
-        let handle = output.fileHandleForReading
-        let firstLine = try await offPool { String(decoding: PipeIO.readChunk(handle), as: UTF8.self) }
+        let server = try ChildProcess(python, ["-c", Self.tlsServerScript, directory + "/cert.pem", directory + "/key.pem"])
+        defer { server.kill() }
+        let firstLine = try await offPool { String(decoding: PipeIO.readChunk(server.standardOutput), as: UTF8.self) }
         guard let port = UInt16(firstLine.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            kill(server.processIdentifier, SIGKILL)
-            let stderr = try await offPool { String(decoding: PipeIO.readToEnd(errors.fileHandleForReading), as: UTF8.self) }
+            server.kill()
+            let stderr = try await offPool { String(decoding: PipeIO.readToEnd(server.standardError), as: UTF8.self) }
             Issue.record("the TLS stand-in did not report a port: \(firstLine) \(stderr)")
             return
         }
