@@ -112,12 +112,21 @@ import Testing
     }
 
     @Test func oneLetterTyposInLongWords() {
-        #expect(SafetyNet.withinOneEdit(Array("diperkisa".utf8), Array("diperkosa".utf8)))
-        #expect(SafetyNet.withinOneEdit(Array("unconcious".utf8), Array("unconscious".utf8)))
-        #expect(SafetyNet.withinOneEdit(Array("ditmapar".utf8), Array("ditampar".utf8)))
-        #expect(!SafetyNet.withinOneEdit(Array("memang".utf8), Array("memar".utf8)))
-        #expect(!SafetyNet.wordMatches("sekarang", part: "sekarat", prefix: true))
-        #expect(SafetyNet.wordMatches("diperkisa", part: "diperkosa", prefix: true))
+        func bytes<T>(_ a: String, _ b: String, _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> T) -> T {
+            Array(a.utf8).withUnsafeBufferPointer { a in Array(b.utf8).withUnsafeBufferPointer { b in body(a, b) } }
+        }
+        #expect(bytes("diperkisa", "diperkosa", SafetyNet.withinOneEdit))
+        #expect(bytes("unconcious", "unconscious", SafetyNet.withinOneEdit))
+        #expect(bytes("unconscious", "unconcious", SafetyNet.withinOneEdit))
+        #expect(bytes("ditmapar", "ditampar", SafetyNet.withinOneEdit))
+        #expect(bytes("ditampar", "ditampar", SafetyNet.withinOneEdit))
+        #expect(!bytes("memang", "memar", SafetyNet.withinOneEdit))
+        #expect(!bytes("ditmpaar", "ditampar", SafetyNet.withinOneEdit))
+        #expect(!bytes("sekarang", "sekarat") { SafetyNet.wordMatches($0, part: $1, prefix: true) })
+        #expect(bytes("diperkisa", "diperkosa") { SafetyNet.wordMatches($0, part: $1, prefix: true) })
+        #expect(bytes("diperkosanya", "diperkosa") { SafetyNet.wordMatches($0, part: $1, prefix: true) })
+        #expect(!bytes("diperkosanya", "diperkosa") { SafetyNet.wordMatches($0, part: $1, prefix: false) })
+        #expect(!bytes("", "diperkosa") { SafetyNet.wordMatches($0, part: $1, prefix: true) })
     }
 
     @Test func ordinaryComplaintsAreNotFlagged() {
