@@ -5,6 +5,9 @@ internal import CSQLite
 final class Statement {
     let handle: OpaquePointer
     let sql: String
+    /// The result columns' names, read once: cached statements run many
+    /// times, and each `query` hands the names to its rows.
+    let columnNames: [String]
     private unowned let connection: Connection
 
     init(connection: Connection, sql: String, persistent: Bool) throws(SQLiteError) {
@@ -17,6 +20,7 @@ final class Statement {
         }
         self.handle = statement
         self.sql = sql
+        columnNames = (0..<sqlite3_column_count(statement)).map { String(cString: sqlite3_column_name(statement, $0)) }
         self.connection = connection
     }
 
@@ -79,10 +83,6 @@ final class Statement {
         case SQLITE_DONE: return false
         case let code: throw connection.error(code, sql: sql)
         }
-    }
-
-    var columnNames: [String] {
-        (0..<sqlite3_column_count(handle)).map { String(cString: sqlite3_column_name(handle, $0)) }
     }
 
     func column(_ index: Int32) -> SQLValue {

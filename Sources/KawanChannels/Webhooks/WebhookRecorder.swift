@@ -61,8 +61,16 @@ struct WebhookRecorder {
 
     private func recordMessage(_ received: InboundMessageEvent, in connection: Connection,
                                into outcome: inout WebhookOutcome) throws {
-        let contact = try connection.ensureContact(tenantID: tenant.id, channelID: channel.id,
-                                                   address: received.senderAddress, now: now)
+        // A returning worker's contact and latest conversation in one statement.
+        let known = try connection.queryRow("""
+            SELECT contacts.id AS contact,
+                   (SELECT conversations.id FROM conversations
+                    WHERE conversations.tenant_id = contacts.tenant_id AND conversations.contact_id = contacts.id
+                    ORDER BY conversations.id DESC LIMIT 1) AS conversation
+            FROM contacts WHERE tenant_id = ? AND channel_id = ? AND address = ?
+            """, [.text(tenant.id), .text(channel.id), .text(received.senderAddress)])
+        let contact = try known?["contact"].int64
+            ?? connection.ensureContact(tenantID: tenant.id, channelID: channel.id, address: received.senderAddress, now: now)
         var message = received
         var joinedParts: SMSConcatenation?
         // A part numbering that makes no sense is kept as an ordinary message.
@@ -81,7 +89,7 @@ struct WebhookRecorder {
                 joinedParts = concatenation
             }
         }
-        let conversation = try conversationID(contact: contact, in: connection)
+        let conversation = try known?["conversation"].int64 ?? conversationID(contact: contact, in: connection)
         let insert = try connection.insertInboundMessage(InboundMessage(
             tenantID: tenant.id, channelID: channel.id, contactID: contact, conversationID: conversation,
             providerMessageID: message.providerMessageID, body: message.text, contentType: message.contentType.rawValue,

@@ -87,8 +87,13 @@ private struct Turn {
         text = ConversationEngine.trimmed(message.event.text ?? "")
         folded = WhitespaceFolding.folded(text)
         escalations = EscalationWriter(connection: connection, tenantID: message.tenant.id, now: message.receivedAt)
-        let row = try connection.queryRow("SELECT language, state FROM conversations WHERE tenant_id = ? AND id = ?",
-                                          [.text(message.tenant.id), .integer(message.conversationID)])
+        // One statement for the conversation and its contact: the writer
+        // thread runs every statement of every message in turn.
+        let row = try connection.queryRow("""
+            SELECT conversations.language, conversations.state, contacts.opted_out
+            FROM conversations JOIN contacts ON contacts.tenant_id = conversations.tenant_id AND contacts.id = ?
+            WHERE conversations.tenant_id = ? AND conversations.id = ?
+            """, [.integer(message.contactID), .text(message.tenant.id), .integer(message.conversationID)])
         state = ConversationState.decode(row?["state"].string)
         // A digit answering the menu is a choice, not a message to understand.
         let menuReply = state.awaitingMenu && folded.count == 1 && (folded.first?.isNumber ?? false)
@@ -101,8 +106,7 @@ private struct Turn {
             understanding = (message.prepared as? MessageUnderstanding) ?? engine.analyser.analyse(text)
         }
         language = row?["language"].string ?? ""
-        optedOut = try connection.queryValue("SELECT opted_out FROM contacts WHERE tenant_id = ? AND id = ?",
-                                             [.text(message.tenant.id), .integer(message.contactID)]).int64 == 1
+        optedOut = row?["opted_out"].int64 == 1
     }
 
     mutating func run() throws -> [String] {
