@@ -65,22 +65,31 @@ struct TermWeighting: Sendable {
     }
 
     /// Buckets are below 2^16: two counting passes of eight bits sort them
-    /// several times faster than a comparison sort.
+    /// several times faster than a comparison sort. One scratch buffer and
+    /// the counts live on the stack when they fit (this runs twice per
+    /// message analysed).
     static func radixSorted(_ buckets: [Int32]) -> [Int32] {
-        var source = buckets
-        var target = [Int32](repeating: 0, count: buckets.count)
-        for shift in [Int32(0), 8] {
-            var counts = [Int](repeating: 0, count: 257)
-            for bucket in source { counts[Int((bucket >> shift) & 0xFF) + 1] += 1 }
-            for digit in 1...256 { counts[digit] += counts[digit - 1] }
-            for bucket in source {
-                let digit = Int((bucket >> shift) & 0xFF)
-                target[counts[digit]] = bucket
-                counts[digit] += 1
+        let count = buckets.count
+        guard count > 1 else { return buckets }
+        return withUnsafeTemporaryAllocation(of: Int32.self, capacity: count) { scratch in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: 257) { counts in
+                func pass(from source: UnsafeBufferPointer<Int32>, to target: UnsafeMutableBufferPointer<Int32>, shift: Int32) {
+                    counts.initialize(repeating: 0)
+                    for bucket in source { counts[Int((bucket >> shift) & 0xFF) + 1] += 1 }
+                    for digit in 1...256 { counts[digit] += counts[digit - 1] }
+                    for bucket in source {
+                        let digit = Int((bucket >> shift) & 0xFF)
+                        target[counts[digit]] = bucket
+                        counts[digit] += 1
+                    }
+                }
+                buckets.withUnsafeBufferPointer { pass(from: $0, to: scratch, shift: 0) }
+                return [Int32](unsafeUninitializedCapacity: count) { sorted, initialized in
+                    pass(from: UnsafeBufferPointer(scratch), to: sorted, shift: 8)
+                    initialized = count
+                }
             }
-            swap(&source, &target)
         }
-        return source
     }
 }
 

@@ -75,3 +75,16 @@ import Testing
         #expect(model.probabilities(examples[0].features).max()! > 2 / 11)
     }
 }
+
+@Suite struct TermWeightingTests {
+    /// The two-pass radix sort gives what a comparison sort gives, repeats
+    /// kept, for empty, tiny and large inputs over the whole 16-bit range.
+    @Test(arguments: [0, 1, 2, 3, 255, 256, 257, 1_000, 20_000])
+    func radixSortMatchesSorted(count: Int) {
+        var random = SplitMix64(seed: UInt64(count) + 11)
+        let buckets = (0..<count).map { _ in Int32(random.next() % 65_536) }
+        #expect(TermWeighting.radixSorted(buckets) == buckets.sorted())
+        let repeated = buckets.map { $0 & 0x0F0F }
+        #expect(TermWeighting.radixSorted(repeated) == repeated.sorted())
+    }
+}
