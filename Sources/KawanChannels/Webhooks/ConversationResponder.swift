@@ -33,12 +33,30 @@ public struct InboundContext: Sendable {
     }
 }
 
+/// What a responder decided for one message.
+public struct ConversationResponse: Sendable, Equatable {
+    /// The reply texts, in order.
+    public var replies: [String]
+    /// The conversation's language and state (the responder's own encoding)
+    /// after this message, or nil to leave them as they were. The recorder
+    /// writes them with the message's arrival time in one statement: every
+    /// statement runs on the single writer thread, once per message.
+    public var language: String?
+    public var state: String?
+
+    public init(replies: [String], language: String? = nil, state: String? = nil) {
+        self.replies = replies
+        self.language = language
+        self.state = state
+    }
+}
+
 /// The seam between "a message arrived" (channels) and "what to reply"
 /// (the conversation engine). `respond` runs on the store's writer thread
 /// inside the webhook's transaction: it may read and write through
-/// `connection`, must not block on anything else, and returns the reply
-/// texts in order. Throwing rolls back this message's writes and the
-/// webhook answers 503, so the provider retries.
+/// `connection`, must not block on anything else, and returns the replies
+/// and the conversation's new state. Throwing rolls back this message's
+/// writes and the webhook answers 503, so the provider retries.
 public protocol ConversationResponder: Sendable {
     /// Work that needs no database (language understanding), done before
     /// the write transaction: it then runs on the request's task, in
@@ -46,7 +64,7 @@ public protocol ConversationResponder: Sendable {
     /// reaches `respond` as `InboundContext.prepared`.
     func prepare(_ message: InboundMessageEvent) -> (any Sendable)?
 
-    func respond(to message: InboundContext, connection: Connection) throws -> [String]
+    func respond(to message: InboundContext, connection: Connection) throws -> ConversationResponse
 }
 
 extension ConversationResponder {
@@ -60,9 +78,9 @@ extension ConversationResponder {
 public struct AcknowledgementResponder: ConversationResponder {
     public init() {}
 
-    public func respond(to message: InboundContext, connection: Connection) throws -> [String] {
+    public func respond(to message: InboundContext, connection: Connection) throws -> ConversationResponse {
         let template = Self.templates[message.tenant.defaultLanguage.rawValue] ?? Self.templates["en"]!
-        return [Placeholders.expand(template, values: message.tenant.placeholders)]
+        return ConversationResponse(replies: [Placeholders.expand(template, values: message.tenant.placeholders)])
     }
 
     static let templates: [String: String] = [

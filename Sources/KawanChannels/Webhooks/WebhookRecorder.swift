@@ -111,13 +111,18 @@ struct WebhookRecorder {
                     """, [.integer(messageID), .text(tenant.id), .text(channel.id), .text(received.senderAddress),
                           .text(joinedParts.reference)])
             }
-            try connection.execute("UPDATE conversations SET last_inbound_at = ?, updated_at = ? WHERE id = ?",
-                                   [.integer(now), .integer(now), .integer(conversation)])
             // A joined long SMS was not prepared (its text did not exist yet).
             let context = InboundContext(tenant: tenant, channel: channel, contactID: contact, conversationID: conversation,
                                          messageID: messageID, event: message, receivedAt: now,
                                          prepared: joinedParts == nil ? prepared[message.providerMessageID] : nil)
-            for text in try responder.respond(to: context, connection: connection) {
+            let response = try responder.respond(to: context, connection: connection)
+            try connection.execute("""
+                UPDATE conversations SET last_inbound_at = ?1, updated_at = ?1, language = COALESCE(?2, language),
+                                         state = COALESCE(?3, state)
+                WHERE tenant_id = ?4 AND id = ?5
+                """, [.integer(now), SQLValue(response.language), SQLValue(response.state), .text(tenant.id),
+                      .integer(conversation)])
+            for text in response.replies {
                 try storeReply(text, to: messageID, context: context, replyToken: message.replyToken, in: connection)
                 if inline { outcome.inlineReplies.append(text) } else { outcome.repliesQueued += 1 }
             }

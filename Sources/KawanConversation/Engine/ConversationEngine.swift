@@ -45,9 +45,10 @@ public final class ConversationEngine: ConversationResponder {
         return analyser.analyse(Self.trimmed(text))
     }
 
-    public func respond(to message: InboundContext, connection: Connection) throws -> [String] {
+    public func respond(to message: InboundContext, connection: Connection) throws -> ConversationResponse {
         var turn = try Turn(engine: self, message: message, connection: connection)
-        return try turn.run()
+        let replies = try turn.run()
+        return ConversationResponse(replies: replies, language: turn.language, state: turn.state.encoded())
     }
 
     /// Without leading and trailing whitespace.
@@ -196,9 +197,7 @@ private struct Turn {
             }
         }
 
-        replies = floodControl(replies, urgent: urgent)
-        try save()
-        return replies
+        return floodControl(replies, urgent: urgent)
     }
 
     // MARK: - Behaviours
@@ -371,12 +370,6 @@ private struct Turn {
                                [.text(language), SQLValue(understanding?.intent), SQLValue(understanding?.confidence),
                                 .text(tenant.id), .integer(message.messageID)])
         engine.metrics.messages.increment([tenant.id, language, understanding?.intent ?? "abstained"])
-    }
-
-    private func save() throws {
-        try connection.execute("UPDATE conversations SET language = ?, state = ?, updated_at = ? WHERE tenant_id = ? AND id = ?",
-                               [.text(language), .text(state.encoded()), .integer(now), .text(tenant.id),
-                                .integer(message.conversationID)])
     }
 
     private func count(priority: EscalationPriority) {

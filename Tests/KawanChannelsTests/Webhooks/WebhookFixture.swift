@@ -63,6 +63,10 @@ final class WebhookFixture: Sendable {
         try await database.read { Int(try $0.queryValue(sql).int64 ?? -1) }
     }
 
+    func value(_ sql: String) async throws -> SQLValue {
+        try await database.read { try $0.queryValue(sql) }
+    }
+
     func stop() async {
         await server.shutdown()
         await database.close()

@@ -27,6 +27,25 @@ import Testing
         await fixture.stop()
     }
 
+    /// The recorder writes what the responder decided about the conversation
+    /// together with the message's arrival time; nil leaves a value as it was.
+    @Test func conversationStateAndArrivalAreWrittenTogether() async throws {
+        let fixture = try WebhookFixture(responder: ScriptedStateResponder(states: ["first", nil]))
+        let first = Self.body(id: "s-1", text: "hello")
+        #expect(try await fixture.post("/webhooks/demo/web", headers: WebhookFixture.signedJSONHeaders(first), body: first).status == 200)
+        let arrived = try await fixture.value("SELECT last_inbound_at FROM conversations").int64 ?? 0
+        #expect(try await fixture.value("SELECT state FROM conversations").string == "first")
+        #expect(try await fixture.value("SELECT language FROM conversations").string == "tl")
+        try await Task.sleep(for: .milliseconds(5))
+        let second = Self.body(id: "s-2", text: "hello again")
+        #expect(try await fixture.post("/webhooks/demo/web", headers: WebhookFixture.signedJSONHeaders(second), body: second).status == 200)
+        #expect(try await fixture.count("SELECT count(*) FROM conversations") == 1)
+        #expect(try await fixture.value("SELECT state FROM conversations").string == "first")
+        #expect(try await fixture.value("SELECT last_inbound_at FROM conversations").int64 ?? 0 > arrived)
+        #expect(try await fixture.value("SELECT updated_at = last_inbound_at FROM conversations").int64 == 1)
+        await fixture.stop()
+    }
+
     @Test func retriedDeliveryStoresNothingNewAndGetsTheSameReply() async throws {
         let counting = CountingResponder()
         let fixture = try WebhookFixture(responder: counting)
@@ -152,11 +171,24 @@ final class CountingResponder: ConversationResponder, @unchecked Sendable {
 
     var calls: Int { lock.withLock { count } }
 
-    func respond(to message: InboundContext, connection: Connection) throws -> [String] {
+    func respond(to message: InboundContext, connection: Connection) throws -> ConversationResponse {
         let number = lock.withLock { () -> Int in
             count += 1
             return count
         }
-        return ["reply \(number)"]
+        return ConversationResponse(replies: ["reply \(number)"])
+    }
+}
+
+/// Returns the next scripted state (in Tagalog) for each message.
+final class ScriptedStateResponder: ConversationResponder, @unchecked Sendable {
+    private let lock = NSLock()
+    private var states: [String?]
+
+    init(states: [String?]) { self.states = states }
+
+    func respond(to message: InboundContext, connection: Connection) throws -> ConversationResponse {
+        let state = lock.withLock { states.isEmpty ? nil : states.removeFirst() }
+        return ConversationResponse(replies: ["ok"], language: state == nil ? nil : "tl", state: state)
     }
 }
