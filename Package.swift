@@ -82,6 +82,7 @@ let package = Package(
                     dependencies: ["KawanAPI", "KawanChannels", "KawanConfig", "KawanStore", "KawanCore", "KawanHTTP",
                                    "KawanCrypto", "KawanTestSupport", "kawan"]),
         .testTarget(name: "KawanDaemonTests",
-                    dependencies: ["KawanDaemon", "KawanHTTP", "KawanCore", "KawanCrypto", "KawanConfig", "KawanTestSupport", "kawan"]),
+                    dependencies: ["KawanDaemon", "KawanHTTP", "KawanCore", "KawanCrypto", "KawanConfig", "KawanStore",
+                                   "KawanTestSupport", "kawan"]),
     ]
 )

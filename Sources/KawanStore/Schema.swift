@@ -205,6 +205,16 @@ enum Schema {
             CREATE INDEX escalations_claim ON escalations (tenant_id, status, priority_rank, language, created_at);
             CREATE INDEX escalations_leases ON escalations (lease_expires_at) WHERE status = 'claimed';
             """),
+        // Version 6: loop detection looks at a conversation's latest
+        // outbound messages in the flood window for every inbound message.
+        // Through `messages_by_conversation` it read every message of the
+        // window (inbound ones included) and sorted them, so a conversation
+        // flooded by an auto-responder cost more with each message; this
+        // index holds outbound rows only, newest first by time.
+        Migration(version: 6, sql: """
+            CREATE INDEX messages_outbound_recent ON messages (tenant_id, conversation_id, created_at)
+                WHERE direction = 'out';
+            """),
     ]
 
     /// Brings the file to `currentVersion` in one transaction, or refuses a

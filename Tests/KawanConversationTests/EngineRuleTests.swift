@@ -203,6 +203,15 @@ import Testing
         await fixture.stop()
     }
 
+    /// An auto-responder that sends Kawan's own reply back is a loop too.
+    @Test func anEchoOfKawansOwnReplyIsNotAnswered() async throws {
+        let fixture = try ConversationFixture(analyser: Self.analyser)
+        let reply = try #require(try await fixture.send("hello").first)
+        #expect(try await fixture.send(reply).isEmpty)
+        #expect(fixture.metrics.render().contains(#"kawan_conversation_replies_suppressed_total{tenant="demo",reason="loop"} 1"#))
+        await fixture.stop()
+    }
+
     @Test func aBareNumberOutsideTheMenuIsUnclearNotUrgent() async throws {
         // The analyser would call it urgent; without letters there is nothing to classify.
         var analyser = Self.analyser

@@ -16,8 +16,8 @@ import Testing
                 let mode = try connection.queryValue("PRAGMA journal_mode").string
                 return (version, Set(strict), mode)
             }
-            #expect(version == 5)
-            #expect(Database.schemaVersion == 5)
+            #expect(version == 6)
+            #expect(Database.schemaVersion == 6)
             #expect(strictTables == Set(Self.tables))
             #expect(journalMode == "wal")
             await database.close()
@@ -36,7 +36,7 @@ import Testing
             let second = try openDatabase(path)
             let schemaAfter = try await second.read { try $0.query(schemaQuery) }
             #expect(schemaAfter == schemaBefore)
-            #expect(try await second.read { try $0.queryValue("PRAGMA user_version").int64 } == 5)
+            #expect(try await second.read { try $0.queryValue("PRAGMA user_version").int64 } == 6)
             #expect(try await second.read { try $0.queryValue("SELECT id FROM contacts").int64 } == contact)
             await second.close()
         }

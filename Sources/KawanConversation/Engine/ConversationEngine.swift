@@ -51,6 +51,14 @@ public final class ConversationEngine: ConversationResponder {
         return ConversationResponse(replies: replies, language: turn.language, state: turn.state.encoded())
     }
 
+    /// A conversation's five latest outbound messages since a time (loop
+    /// detection, every inbound message): read newest first from the
+    /// outbound-only index, so it costs the same in a conversation of any length.
+    static let recentRepliesQuery = """
+        SELECT body FROM messages WHERE tenant_id = ? AND conversation_id = ? AND direction = 'out' AND created_at >= ?
+        ORDER BY created_at DESC, id DESC LIMIT 5
+        """
+
     /// Without leading and trailing whitespace.
     static func trimmed(_ text: String) -> String { WhitespaceFolding.trimmed(text) }
 
@@ -306,10 +314,8 @@ private struct Turn {
         }
         state.lastTextAt = now
         if state.repeats >= engine.settings.loopRepeats { return true }
-        let echoes = try connection.query("""
-            SELECT body FROM messages WHERE tenant_id = ? AND conversation_id = ? AND direction = 'out' AND created_at >= ?
-            ORDER BY id DESC LIMIT 5
-            """, [.text(tenant.id), .integer(message.conversationID), .integer(now - window)])
+        let echoes = try connection.query(ConversationEngine.recentRepliesQuery,
+                                          [.text(tenant.id), .integer(message.conversationID), .integer(now - window)])
         // Only bodies of about the same size can be echoes; fold just those.
         let size = text.utf8.count
         return echoes.contains { row in
