@@ -29,13 +29,21 @@ public final class Database: Sendable {
         /// Most writes committed by one transaction; bounds how long one
         /// commit holds the lock and how many callers share one failure.
         public var maximumBatchSize: Int
+        /// The writer connection's page cache, in KiB (SQLite's default is
+        /// 2,000). Every message updates several indexes, one of them keyed by
+        /// the provider's random message id; once those outgrow a small cache
+        /// each insert reads pages back from the OS. Grows only as pages are
+        /// used. Measured: 30 s webhook runs, p99 9.9-10.6 ms with the default,
+        /// 9.7-9.9 ms with 32 MiB.
+        public var writerCacheKibibytes: Int
 
         public init(durability: Durability = .full, readerCount: Int = 2, busyTimeout: Duration = .seconds(5),
-                    maximumBatchSize: Int = 512) {
+                    maximumBatchSize: Int = 512, writerCacheKibibytes: Int = 32 * 1024) {
             self.durability = durability
             self.readerCount = readerCount
             self.busyTimeout = busyTimeout
             self.maximumBatchSize = maximumBatchSize
+            self.writerCacheKibibytes = writerCacheKibibytes
         }
     }
 
@@ -64,6 +72,7 @@ public final class Database: Sendable {
     public init(path: String, configuration: Configuration = Configuration(), logger: Logger = Logger(),
                 metrics: MetricsRegistry? = nil) throws {
         precondition(configuration.readerCount >= 1, "readerCount must be at least 1")
+        precondition(configuration.writerCacheKibibytes >= 1, "writerCacheKibibytes must be at least 1")
         self.path = path
         self.configuration = configuration
         self.logger = logger
@@ -81,6 +90,7 @@ public final class Database: Sendable {
             case .normal: try writeConnection.execute("PRAGMA synchronous = NORMAL")
             }
             previousVersion = try Schema.migrate(writeConnection, path: path, logger: logger)
+            try writeConnection.execute("PRAGMA cache_size = -\(configuration.writerCacheKibibytes)")
             for _ in 0..<configuration.readerCount {
                 readConnections.append(try Connection(path: path, mode: .readOnly,
                                                       busyTimeout: configuration.busyTimeout))

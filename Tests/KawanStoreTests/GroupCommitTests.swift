@@ -33,6 +33,17 @@ import Testing
 
     struct Refused: Error, Equatable {}
 
+    @Test func writerCacheIsSizedAsConfigured() async throws {
+        try await withTemporaryDirectory { directory in
+            let standard = try openDatabase(directory + "/a.db")
+            #expect(try await standard.write { try $0.queryValue("PRAGMA cache_size").int64 } == -32 * 1024)
+            await standard.close()
+            let small = try openDatabase(directory + "/b.db", .init(writerCacheKibibytes: 512))
+            #expect(try await small.write { try $0.queryValue("PRAGMA cache_size").int64 } == -512)
+            await small.close()
+        }
+    }
+
     @Test func throwingBodyIsRolledBackAloneAndOthersCommit() async throws {
         try await withTemporaryDirectory { directory in
             let database = try openDatabase(directory + "/kawan.db")
