@@ -27,14 +27,20 @@ python3 Benchmarks/twilio/make_requests.py "$count" "http://127.0.0.1:8080/webho
 pid=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 
+# The daemon's CPU time (user + system, clock ticks) around the run: CPU per
+# request varies far less than throughput on a machine shared with others.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+ticks_before=$(cpu_ticks)
 wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency -s Benchmarks/twilio/signed.lua \
     "http://127.0.0.1:$port" -- "$work/requests.tsv" "$threads" /webhooks/demo/sms | tee "$work/wrk.txt"
+ticks_after=$(cpu_ticks)
 kill -TERM "$pid"; wait "$pid" || true
 
 total=$(awk '/requests in/ {print $1}' "$work/wrk.txt")
 non2xx=$(awk '/Non-2xx/ {print $5}' "$work/wrk.txt"); non2xx=${non2xx:-0}
 stored=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT count(*) FROM messages WHERE direction='in'\").fetchone()[0])" "$work/bench.sqlite")
 echo "requests=$total non_2xx=$non2xx stored_inbound_rows=$stored"
+python3 -c "import os,sys; ticks=int(sys.argv[2])-int(sys.argv[1]); print('daemon_cpu_seconds=%.2f cpu_us_per_request=%.1f' % (ticks/os.sysconf('SC_CLK_TCK'), ticks/os.sysconf('SC_CLK_TCK')*1e6/max(1,int(sys.argv[3]))))" "$ticks_before" "$ticks_after" "$total"
 # wrk counts only completed responses; a request cut off at the end may
 # still have been stored, so stored >= 2xx is the invariant.
 if [ "$stored" -lt $((total - non2xx)) ]; then echo "FAIL: fewer stored rows than 2xx answers" >&2; exit 1; fi
