@@ -16,10 +16,9 @@ struct SafetyNet: Sendable {
     final class Signal: Sendable {
         let family: String
         let parts: [String]
-        /// `parts` as written in the lexicon, with diacritics.
-        let accentedParts: [String]
-        /// `parts` and `accentedParts` as UTF-8: Latin matching compares bytes.
+        /// `parts` as UTF-8: Latin matching compares bytes.
         let partBytes: [[UInt8]]
+        /// The parts as written in the lexicon, with diacritics, as UTF-8.
         let accentedPartBytes: [[UInt8]]
         /// `parts` as scalars, for Japanese substring search.
         let scalarParts: [[Unicode.Scalar]]
@@ -33,7 +32,6 @@ struct SafetyNet: Sendable {
         init(family: String, parts: [String], accentedParts: [String], partIsPrefix: [Bool], maximumGap: Int) {
             self.family = family
             self.parts = parts
-            self.accentedParts = accentedParts
             partBytes = parts.map { Array($0.utf8) }
             accentedPartBytes = accentedParts.map { Array($0.utf8) }
             scalarParts = parts.map { Array($0.unicodeScalars) }
