@@ -89,7 +89,7 @@ struct WebhookRecorder {
                 joinedParts = concatenation
             }
         }
-        let conversation = try known?["conversation"].int64 ?? conversationID(contact: contact, in: connection)
+        let conversation = try known?["conversation"].int64 ?? newConversation(contact: contact, in: connection)
         let insert = try connection.insertInboundMessage(InboundMessage(
             tenantID: tenant.id, channelID: channel.id, contactID: contact, conversationID: conversation,
             providerMessageID: message.providerMessageID, body: message.text, contentType: message.contentType.rawValue,
@@ -159,13 +159,9 @@ struct WebhookRecorder {
         return .complete(parts.compactMap { $0["body"].string }.joined())
     }
 
-    /// The contact's latest conversation, or a new one.
-    private func conversationID(contact: Int64, in connection: Connection) throws -> Int64 {
-        if let existing = try connection.queryValue("""
-            SELECT id FROM conversations WHERE tenant_id = ? AND contact_id = ? ORDER BY id DESC LIMIT 1
-            """, [.text(tenant.id), .integer(contact)]).int64 {
-            return existing
-        }
+    /// A first conversation for a contact that has none (the lookup in
+    /// `recordMessage` found no latest one).
+    private func newConversation(contact: Int64, in connection: Connection) throws -> Int64 {
         let created = try connection.queryValue("""
             INSERT INTO conversations (tenant_id, contact_id, channel_id, created_at, updated_at, last_inbound_at)
             VALUES (?, ?, ?, ?, ?, ?) RETURNING id
